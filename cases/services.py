@@ -1,0 +1,151 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from audits.context import AuditContext
+from audits.models import AuditAction
+from audits.services import audit_event_record
+from cases.models import Case, CaseShare, CaseStatus, LawfulBasis
+from safeguarding.common.errors import ApplicationError, ConcurrentEditError, PermissionRefused
+from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.roles import CASE_WORKER_ROLES
+from safeguarding.people.models import Person
+from safeguarding.people.services import person_create_within, person_grant_agency
+
+CASE_EDITABLE_FIELDS = ("status", "risk_level", "exploitation_types", "summary", "allocated_worker", "closure_reason")
+
+
+def _require_case_worker(actor: User) -> Agency:
+    if actor.agency is None or not any(actor.has_role(role) for role in CASE_WORKER_ROLES):
+        raise PermissionRefused("Your role does not allow you to open or change cases.")
+    return actor.agency
+
+
+def _grant_case_to_agency(*, case: Case, agency: Agency, lead: bool) -> None:
+    assign_perm("cases.view_case", agency.group, case)
+    if lead:
+        assign_perm("cases.change_case", agency.group, case)
+        assign_perm("cases.share_case", agency.group, case)
+    person_grant_agency(person=case.person, agency=agency, write=lead)
+
+
+def _validate_allocated_worker(case: Case, worker: User | None) -> None:
+    if worker is not None and worker.agency_id != case.lead_agency_id:
+        raise ApplicationError("The allocated worker must belong to the lead agency.")
+
+
+@transaction.atomic(durable=True)
+def case_open(
+    *,
+    actor: User,
+    context: AuditContext,
+    person: Person | None = None,
+    new_person_data: dict[str, Any] | None = None,
+    data: dict[str, Any],
+) -> Case:
+    """Open a case for an existing person, or for a new person created in the same transaction, so that a
+    failure anywhere leaves neither behind."""
+    agency = _require_case_worker(actor)
+    if (person is None) == (new_person_data is None):
+        raise ValueError("Give exactly one of person and new_person_data")
+    if person is None:
+        assert new_person_data is not None
+        person = person_create_within(actor=actor, context=context, data=new_person_data)
+    unknown = set(data) - {"risk_level", "exploitation_types", "summary", "allocated_worker", "opened_at"}
+    if unknown:
+        raise ValueError(f"Not settable when opening: {sorted(unknown)}")
+    case = Case(person=person, local_authority_id=person.local_authority_id, lead_agency=agency, **data)
+    _validate_allocated_worker(case, case.allocated_worker)
+    case.full_clean()
+    case.save()
+    CaseShare.objects.create(
+        case=case,
+        agency=agency,
+        shared_by=actor,
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        reason="Lead agency",
+    )
+    _grant_case_to_agency(case=case, agency=agency, lead=True)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="case",
+        object_id=case.pk,
+        person_ids=[person.pk],
+        context=context,
+    )
+    return case
+
+
+@transaction.atomic(durable=True)
+def case_update(
+    *, actor: User, case: Case, expected_version: int, context: AuditContext, data: dict[str, Any]
+) -> Case:
+    _require_case_worker(actor)
+    unknown = set(data) - set(CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.version != expected_version:
+        raise ConcurrentEditError(
+            "This case was changed by someone else after you opened it. Your changes have not been saved. "
+            "Open the case again to see the latest version, then make your changes.",
+            extra={"current_version": locked.version},
+        )
+    changes = {
+        field: [str(getattr(locked, field)), str(value)]
+        for field, value in data.items()
+        if getattr(locked, field) != value
+    }
+    for field, value in data.items():
+        setattr(locked, field, value)
+    if locked.status == CaseStatus.CLOSED and locked.closed_at is None:
+        if not locked.closure_reason.strip():
+            raise ApplicationError("Give a reason for closing the case.")
+        locked.closed_at = timezone.now()
+    elif locked.status == CaseStatus.OPEN:
+        locked.closed_at = None
+    _validate_allocated_worker(locked, locked.allocated_worker)
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="case",
+        object_id=locked.pk,
+        person_ids=[locked.person_id],
+        context=context,
+        changes=changes,
+    )
+    return locked
+
+
+@transaction.atomic(durable=True)
+def case_share(
+    *, actor: User, case: Case, agency: Agency, lawful_basis: str, reason: str, context: AuditContext
+) -> CaseShare:
+    _require_case_worker(actor)
+    if not actor.has_perm("cases.share_case", case):
+        raise PermissionRefused("Only the lead agency can share this case.")
+    if agency.local_authority_id != case.local_authority_id:
+        raise ApplicationError("A case can only be shared with agencies of the same local authority.")
+    if CaseShare.objects.filter(case=case, agency=agency).exists():
+        raise ApplicationError(f"This case is already shared with {agency.name}.")
+    share = CaseShare(case=case, agency=agency, shared_by=actor, lawful_basis=lawful_basis, reason=reason)
+    share.full_clean()
+    share.save()
+    _grant_case_to_agency(case=case, agency=agency, lead=False)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.SHARE,
+        object_type="case",
+        object_id=case.pk,
+        person_ids=[case.person_id],
+        context=context,
+        reason=reason,
+        changes={"shared_with": agency.name, "lawful_basis": lawful_basis},
+    )
+    return share

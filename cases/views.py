@@ -1,0 +1,181 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audits.context import AuditContext
+from audits.models import AuditAction
+from audits.services import audit_event_record
+from cases.access import access_case
+from cases.forms import CaseEditForm, CaseOpenForm, CaseShareForm
+from cases.models import CaseStatus, RiskLevel
+from cases.selectors import CASE_SORTS, case_list, case_shares
+from cases.services import case_open, case_share, case_update
+from safeguarding.common.errors import ApplicationError
+from safeguarding.common.pagination import paginate
+from safeguarding.organisations.models import User
+from safeguarding.people.access import access_person
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _record_view(request: HttpRequest, *, action: AuditAction, object_id: uuid.UUID | None, person_ids: list) -> None:  # type: ignore[type-arg]
+    audit_event_record(
+        actor=_actor(request),
+        action=action,
+        object_type="case",
+        object_id=object_id,
+        person_ids=person_ids,
+        context=AuditContext.from_request(request),
+    )
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    my_cases = list(case_list(user=actor, status=CaseStatus.OPEN, allocated_to=actor)[:10])
+    if my_cases:
+        _record_view(request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in my_cases])
+    return render(request, "home.html", {"my_cases": my_cases})
+
+
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", CaseStatus.OPEN)
+    if status not in CaseStatus.values and status != "all":
+        status = CaseStatus.OPEN
+    risk_level = request.GET.get("risk", "")
+    if risk_level not in RiskLevel.values:
+        risk_level = ""
+    sort = request.GET.get("sort", "-opened")
+    mine = request.GET.get("mine") == "1"
+    queryset = case_list(
+        user=request.user,
+        status=None if status == "all" else status,
+        risk_level=risk_level or None,
+        allocated_to=_actor(request) if mine else None,
+        sort=sort,
+    )
+    context = paginate(request, queryset)
+    cases = list(context["page_obj"].object_list)
+    if cases:
+        _record_view(request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in cases])
+    context.update(
+        {
+            "cases": cases,
+            "status": status,
+            "risk": risk_level,
+            "sort": sort,
+            "mine": mine,
+            "sorts": CASE_SORTS,
+            "status_choices": CaseStatus.choices,
+            "risk_choices": RiskLevel.choices,
+        }
+    )
+    return render(request, "cases/case_list.html", context)
+
+
+def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+    actor = _actor(request)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "shares": list(case_shares(case=case)),
+            "can_edit": actor.has_perm("cases.change_case", case),
+            "can_share": actor.has_perm("cases.share_case", case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = access_person(request.user, person_id, write=True)
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "GET":
+        audit_event_record(
+            actor=_actor(request),
+            action=AuditAction.VIEW,
+            object_type="person",
+            object_id=person.pk,
+            person_ids=[person.pk],
+            context=AuditContext.from_request(request),
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_open(
+                actor=_actor(request), context=AuditContext.from_request(request), person=person, data=form.case_data()
+            )
+        except (ApplicationError, ValidationError) as error:
+            form.add_error(None, getattr(error, "message", None) or "; ".join(error.messages))  # type: ignore[union-attr]
+        else:
+            messages.success(request, "The case has been opened.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, case_id, write=True)
+    initial = {
+        "version": case.version,
+        "status": case.status,
+        "risk_level": case.risk_level,
+        "exploitation_types": case.exploitation_types,
+        "allocated_worker": case.allocated_worker_id,
+        "summary": case.summary,
+        "closure_reason": case.closure_reason,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial, case=case)
+    if request.method == "GET":
+        _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                actor=_actor(request),
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                context=AuditContext.from_request(request),
+                data=form.case_data(),
+            )
+        except ApplicationError as error:  # includes ConcurrentEditError: a stale edit is refused, never merged
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "The case has been updated.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_edit.html", {"form": form, "case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def case_share_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access_case(request.user, case_id, write=True)
+    form = CaseShareForm(request.POST or None, case=case)
+    if request.method == "GET":
+        _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            share = case_share(
+                actor=_actor(request),
+                case=case,
+                agency=form.cleaned_data["agency"],
+                lawful_basis=form.cleaned_data["lawful_basis"],
+                reason=form.cleaned_data["reason"],
+                context=AuditContext.from_request(request),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"The case has been shared with {share.agency.name}.")
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_share.html", {"form": form, "case": case})
