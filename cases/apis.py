@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -57,11 +58,13 @@ def _actor(request: Request) -> User:
 
 
 class CaseListCreateApi(APIView):
-    class CreateSerializer(CaseFieldsSerializer):
-        person_id = serializers.UUIDField(required=False, help_text="An existing person shared with your agency.")
+    class CaseCreateSerializer(CaseFieldsSerializer):
+        person_id = serializers.UUIDField(
+            required=False, help_text="An existing person shared with your agency."
+        )
         person = PersonInputSerializer(required=False, help_text="Or a new person, created with the case.")
 
-        def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("person_id" in attrs) == ("person" in attrs):
                 raise serializers.ValidationError({"person": ["Give exactly one of person_id and person."]})
             return attrs
@@ -85,9 +88,9 @@ class CaseListCreateApi(APIView):
             )
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=CreateSerializer, responses={201: CaseOutputSerializer})
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseOutputSerializer})
     def post(self, request: Request) -> Response:
-        serializer = self.CreateSerializer(data=request.data)
+        serializer = self.CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         person_id = data.pop("person_id", None)
@@ -104,8 +107,10 @@ class CaseListCreateApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    class UpdateSerializer(CaseFieldsSerializer):
-        version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one is refused.")
+    class CaseUpdateSerializer(CaseFieldsSerializer):
+        version = serializers.IntegerField(
+            min_value=1, help_text="The version you read; a stale one is refused."
+        )
         status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
         closure_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         allocated_worker = serializers.PrimaryKeyRelatedField(
@@ -125,10 +130,10 @@ class CaseDetailApi(APIView):
         )
         return Response(CaseOutputSerializer(case).data)
 
-    @extend_schema(request=UpdateSerializer, responses=CaseOutputSerializer)
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseOutputSerializer)
     def patch(self, request: Request, case_id: uuid.UUID) -> Response:
         case = access_case(request.user, case_id, write=True)
-        serializer = self.UpdateSerializer(data=request.data)
+        serializer = self.CaseUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         case = case_update(
@@ -139,5 +144,3 @@ class CaseDetailApi(APIView):
             data=data,
         )
         return Response(CaseOutputSerializer(case).data)
-
-

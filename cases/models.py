@@ -48,7 +48,11 @@ class Case(UUIDModel):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
     allocated_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allocated_cases"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocated_cases",
     )
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
     exploitation_types = ArrayField(
@@ -60,7 +64,9 @@ class Case(UUIDModel):
     closure_reason = models.TextField(max_length=2000, blank=True)
     # Optimistic locking: every write must name the version it read; a stale version is refused.
     version = models.PositiveIntegerField(default=1)
-    shared_with = models.ManyToManyField(Agency, through="CaseShare", related_name="shared_cases")
+    shared_with: "models.ManyToManyField[Agency, CaseShare]" = models.ManyToManyField(
+        Agency, through="CaseShare", related_name="shared_cases"
+    )
 
     class Meta:
         ordering = ["-opened_at"]

@@ -14,7 +14,14 @@ from safeguarding.organisations.roles import CASE_WORKER_ROLES
 from safeguarding.people.models import Person
 from safeguarding.people.services import person_create_within, person_grant_agency
 
-CASE_EDITABLE_FIELDS = ("status", "risk_level", "exploitation_types", "summary", "allocated_worker", "closure_reason")
+CASE_EDITABLE_FIELDS = (
+    "status",
+    "risk_level",
+    "exploitation_types",
+    "summary",
+    "allocated_worker",
+    "closure_reason",
+)
 
 
 def _require_case_worker(actor: User) -> Agency:

@@ -25,7 +25,9 @@ def _actor(request: HttpRequest) -> User:
     return request.user
 
 
-def _record_view(request: HttpRequest, *, action: AuditAction, object_id: uuid.UUID | None, person_ids: list) -> None:  # type: ignore[type-arg]
+def _record_view(
+    request: HttpRequest, *, action: AuditAction, object_id: uuid.UUID | None, person_ids: list[uuid.UUID]
+) -> None:
     audit_event_record(
         actor=_actor(request),
         action=action,
@@ -40,7 +42,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     my_cases = list(case_list(user=actor, status=CaseStatus.OPEN, allocated_to=actor)[:10])
     if my_cases:
-        _record_view(request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in my_cases])
+        _record_view(
+            request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in my_cases]
+        )
     return render(request, "home.html", {"my_cases": my_cases})
 
 
@@ -63,7 +67,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     context = paginate(request, queryset)
     cases = list(context["page_obj"].object_list)
     if cases:
-        _record_view(request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in cases])
+        _record_view(
+            request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in cases]
+        )
     context.update(
         {
             "cases": cases,
@@ -111,7 +117,10 @@ def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case = case_open(
-                actor=_actor(request), context=AuditContext.from_request(request), person=person, data=form.case_data()
+                actor=_actor(request),
+                context=AuditContext.from_request(request),
+                person=person,
+                data=form.case_data(),
             )
         except (ApplicationError, ValidationError) as error:
             form.add_error(None, getattr(error, "message", None) or "; ".join(error.messages))  # type: ignore[union-attr]
@@ -145,7 +154,9 @@ def case_edit_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 context=AuditContext.from_request(request),
                 data=form.case_data(),
             )
-        except ApplicationError as error:  # includes ConcurrentEditError: a stale edit is refused, never merged
+        except (
+            ApplicationError
+        ) as error:  # includes ConcurrentEditError: a stale edit is refused, never merged
             form.add_error(None, error.message)
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():

@@ -67,7 +67,9 @@ def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[Rou
 
 
 def all_routes() -> list[Route]:
-    routes = [r for r in _walk(get_resolver().url_patterns) if not r.template.startswith(IGNORED_PATTERN_PREFIXES)]
+    routes = [
+        r for r in _walk(get_resolver().url_patterns) if not r.template.startswith(IGNORED_PATTERN_PREFIXES)
+    ]
     assert len(routes) > 20, "URL enumeration found suspiciously few routes"
     return routes
 
@@ -81,7 +83,11 @@ def build_url(route: Route, world: World) -> str:
         "object_id": str(world.admin.pk),
         "app_label": "organisations",
         "content_type_id": "1",
-        "pk": str(TOTPDevice.objects.get_or_create(user=world.admin, name="matrix", defaults={"confirmed": False})[0].pk),
+        "pk": str(
+            TOTPDevice.objects.get_or_create(user=world.admin, name="matrix", defaults={"confirmed": False})[
+                0
+            ].pk
+        ),
         "id": str(world.admin.pk),
         "url": "",
         "format": ".json",
@@ -95,7 +101,9 @@ def build_url(route: Route, world: World) -> str:
         template = re.sub(r"\(\?P<(\w+)>[^)]*\)", replace, template)
         template = template.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
     missing = [p for p in route.params if p not in values]
-    assert not missing, f"{route.name}: the permission matrix does not know how to fill {missing}; add it to build_url"
+    assert not missing, (
+        f"{route.name}: the permission matrix does not know how to fill {missing}; add it to build_url"
+    )
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], template)
     return "/" + url.lstrip("/")
 
@@ -107,7 +115,14 @@ def _contains_sentinel(body: bytes) -> bool:
 
 def test_enumeration_covers_known_routes() -> None:
     names = {r.name for r in all_routes()}
-    for expected in ["people:detail", "cases:detail", "api-v1:person-detail", "api-v1:case-list", "healthz", "admin:index"]:
+    for expected in [
+        "people:detail",
+        "cases:detail",
+        "api-v1:person-detail",
+        "api-v1:case-list",
+        "healthz",
+        "admin:index",
+    ]:
         assert expected in names
 
 
@@ -180,11 +195,17 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
             if not route.is_object_route or route.is_admin or (api_only and not route.is_api):
                 continue
             url = build_url(route, world)
-            before = AuditEvent.objects.filter(actor=user, person_ids__contains=[world.case.person_id]).count()
+            before = AuditEvent.objects.filter(
+                actor=user, person_ids__contains=[world.case.person_id]
+            ).count()
             response = client.get(url)
             if response.status_code == 404:
                 # Write-only pages (change, share, open) are not for a partner agency: still 404, never 403.
-                assert persona == "police_officer" and route.name.split(":")[-1] in {"edit", "share", "open"}, url
+                assert persona == "police_officer" and route.name.split(":")[-1] in {
+                    "edit",
+                    "share",
+                    "open",
+                }, url
                 continue
             assert response.status_code == 200, (url, response.status_code)
             assert _contains_sentinel(response.content), url

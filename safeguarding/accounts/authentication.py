@@ -6,6 +6,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from safeguarding.accounts.models import ApiToken, token_digest
+from safeguarding.accounts.services import is_two_factor_verified
 from safeguarding.organisations.models import User
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[User, None] | None:
         user = getattr(request._request, "user", None)
-        if user is None or not user.is_active or not getattr(user, "is_verified", lambda: False)():
+        if user is None or not user.is_active or not is_two_factor_verified(user):
             return None
         self.enforce_csrf(request)
         return user, None

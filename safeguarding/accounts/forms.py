@@ -2,9 +2,14 @@ from django import forms
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username", widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    username = forms.CharField(
+        max_length=150, label="Username", widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     password = forms.CharField(
-        max_length=200, label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        max_length=200,
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def clean_username(self) -> str:
@@ -23,7 +28,12 @@ class TwoFactorCodeForm(forms.Form):
         max_length=6,
         min_length=6,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
         ),
         error_messages={
             "required": "Enter the security code from your authenticator app",

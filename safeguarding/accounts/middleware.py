@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from safeguarding.accounts.services import is_two_factor_verified
+
 # Reachable without signing in: sign-in itself, health checks for the load balancer, static assets, and
 # the API (which authenticates each request itself and answers 401 rather than redirecting).
 PUBLIC_PREFIXES = ("/sign-in", "/static/", "/healthz", "/api/", "/favicon.ico", "/robots.txt")
@@ -26,6 +28,6 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('accounts:sign-in')}?{urlencode({'next': request.get_full_path()})}")
-        if not user.is_verified() and not path.startswith(HALF_SIGNED_IN_PREFIXES):  # type: ignore[union-attr]
+        if not is_two_factor_verified(user) and not path.startswith(HALF_SIGNED_IN_PREFIXES):
             return redirect("accounts:two-factor")
         return self.get_response(request)

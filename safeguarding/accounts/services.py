@@ -31,3 +31,9 @@ def totp_device_confirm(*, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+
+
+def is_two_factor_verified(user: object) -> bool:
+    """True for a signed-in user whose session passed TOTP (django-otp adds is_verified to request.user)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(getattr(user, "is_authenticated", False) and callable(is_verified) and is_verified())

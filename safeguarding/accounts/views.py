@@ -12,7 +12,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.forms import SignInForm, TwoFactorCodeForm
-from safeguarding.accounts.services import totp_device_confirm, totp_device_for_setup
+from safeguarding.accounts.services import is_two_factor_verified, totp_device_confirm, totp_device_for_setup
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user is None:
             # Axes records the failure (and locks out after repeated failures); we log it for the SOC too.
             logger.warning(
-                "Failed sign-in for username %r from %s", form.cleaned_data["username"], request.META.get("REMOTE_ADDR")
+                "Failed sign-in for username %r from %s",
+                form.cleaned_data["username"],
+                request.META.get("REMOTE_ADDR"),
             )
             form.add_error(None, "The username or password is not correct")
         else:
@@ -51,12 +53,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """Second step: verify a code from a confirmed device, or enrol one if the user has none yet."""
     if not request.user.is_authenticated:
         return redirect("accounts:sign-in")
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if is_two_factor_verified(request.user):
         return redirect("home")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device = totp_device_for_setup(user=request.user)  # type: ignore[arg-type]
+        device = totp_device_for_setup(user=request.user)
     assert device is not None
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,10 @@ class LocalAuthority(TimeStampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=120, unique=True)
     gss_code = models.CharField(
-        "GSS code", max_length=9, unique=True, help_text="ONS Government Statistical Service code, e.g. E09000031."
+        "GSS code",
+        max_length=9,
+        unique=True,
+        help_text="ONS Government Statistical Service code, e.g. E09000031.",
     )
 
     class Meta:
@@ -89,7 +92,3 @@ class User(AbstractUser):
             cache = set(self.groups.filter(name__startswith="role:").values_list("name", flat=True))
             self._role_names = cache
         return Role.group_name(role) in cache
-
-    @property
-    def local_authority_id(self) -> uuid.UUID | None:
-        return self.agency.local_authority_id if self.agency_id else None

@@ -6,7 +6,6 @@ from django.db import transaction
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import Role
 
-
 # Model-level permissions per role. Case data is never granted here: it is reached only through object
 # permissions given to agency groups. System administrators manage users and reference data.
 ROLE_MODEL_PERMISSIONS: dict[Role, list[str]] = {
@@ -44,7 +43,9 @@ def role_permissions_sync() -> None:
         permissions = []
         for dotted in wanted:
             app_label, codename = dotted.split(".")
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if permission is not None:
                 permissions.append(permission)
         group.permissions.set(permissions)

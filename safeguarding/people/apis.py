@@ -23,9 +23,15 @@ from safeguarding.people.validators import normalise_nhs_number, validate_date_o
 class PersonInputSerializer(serializers.Serializer):
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=100), max_length=20, required=False)
-    date_of_birth = serializers.DateField(required=False, allow_null=True, validators=[validate_date_of_birth])
-    estimated_age_years = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=20, required=False
+    )
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_date_of_birth]
+    )
+    estimated_age_years = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=120
+    )
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     gender = serializers.CharField(max_length=60, required=False, allow_blank=True)
     ethnicity = serializers.ChoiceField(choices=CinEthnicity.choices, required=False)
@@ -114,8 +120,10 @@ class PersonListCreateApi(APIView):
 
 
 class PersonDetailApi(APIView):
-    class UpdateSerializer(PersonInputSerializer):
-        version = serializers.IntegerField(min_value=1, help_text="The version you read; a stale one is refused.")
+    class PersonUpdateSerializer(PersonInputSerializer):
+        version = serializers.IntegerField(
+            min_value=1, help_text="The version you read; a stale one is refused."
+        )
 
     @extend_schema(responses=PersonOutputSerializer)
     def get(self, request: Request, person_id: uuid.UUID) -> Response:
@@ -130,10 +138,10 @@ class PersonDetailApi(APIView):
         )
         return Response(PersonOutputSerializer(person).data)
 
-    @extend_schema(request=UpdateSerializer, responses=PersonOutputSerializer)
+    @extend_schema(request=PersonUpdateSerializer, responses=PersonOutputSerializer)
     def patch(self, request: Request, person_id: uuid.UUID) -> Response:
         person = access_person(request.user, person_id, write=True)
-        serializer = self.UpdateSerializer(data=request.data, partial=True)
+        serializer = self.PersonUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from safeguarding.people.models import EducationStatus, Person, Sex
+from safeguarding.people.models import Person
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
 
 MAX_ALIASES = 20
@@ -51,15 +51,25 @@ class PersonForm(forms.ModelForm):
             "ethnicity": "As the person describes it (Children in Need census categories).",
         }
         widgets = {
-            "given_name": forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}),
-            "family_name": forms.TextInput(attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}),
-            "date_of_birth": forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
+            "given_name": forms.TextInput(
+                attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}
+            ),
+            "family_name": forms.TextInput(
+                attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}
+            ),
+            "date_of_birth": forms.DateInput(
+                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+            ),
             "estimated_age_years": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
             "sex": forms.RadioSelect,
             "gender": forms.TextInput(attrs={"class": "govuk-input govuk-!-width-one-half"}),
             "ethnicity": forms.Select(attrs={"class": "govuk-select"}),
             "nhs_number": forms.TextInput(
-                attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "numeric", "spellcheck": "false"}
+                attrs={
+                    "class": "govuk-input govuk-input--width-10",
+                    "inputmode": "numeric",
+                    "spellcheck": "false",
+                }
             ),
             "address_line_1": forms.TextInput(attrs={"class": "govuk-input"}),
             "address_line_2": forms.TextInput(attrs={"class": "govuk-input"}),
@@ -69,17 +79,24 @@ class PersonForm(forms.ModelForm):
             "school_name": forms.TextInput(attrs={"class": "govuk-input"}),
         }
         error_messages = {
-            "given_name": {"required": "Enter a first name", "max_length": "First name must be 100 characters or fewer"},
-            "family_name": {"required": "Enter a last name", "max_length": "Last name must be 100 characters or fewer"},
+            "given_name": {
+                "required": "Enter a first name",
+                "max_length": "First name must be 100 characters or fewer",
+            },
+            "family_name": {
+                "required": "Enter a last name",
+                "max_length": "Last name must be 100 characters or fewer",
+            },
             "ethnicity": {"invalid_choice": "Select an ethnicity from the list"},
             "date_of_birth": {"invalid": "Date of birth must be a real date"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = Sex.choices
-        self.fields["education_status"].choices = EducationStatus.choices
-        self.fields["nhs_number"].max_length = 14
+        nhs_field = self.fields["nhs_number"]
+        assert isinstance(nhs_field, forms.CharField)
+        # Accept the spaced form people copy from letters ("485 777 3456"); it is normalised on clean.
+        nhs_field.max_length = 14
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
         self.fields["nhs_number"].validators = []
         if self.instance.pk:
@@ -109,8 +126,10 @@ class PersonForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("date_of_birth") and cleaned.get("estimated_age_years") is None and not self.has_error(
-            "date_of_birth"
+        if (
+            not cleaned.get("date_of_birth")
+            and cleaned.get("estimated_age_years") is None
+            and not self.has_error("date_of_birth")
         ):
             self.add_error("date_of_birth", "Enter a date of birth, or an estimated age if it is not known")
         return cleaned

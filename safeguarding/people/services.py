@@ -65,7 +65,9 @@ def person_create(*, actor: User, context: AuditContext, data: dict[str, Any]) -
 def person_create_within(*, actor: User, context: AuditContext, data: dict[str, Any]) -> Person:
     """person_create for callers that already hold a transaction (e.g. opening a case with a new person)."""
     agency = _require_case_worker(actor)
-    person = Person(local_authority_id=agency.local_authority_id, created_by_agency=agency, **_clean_person_data(data))
+    person = Person(
+        local_authority_id=agency.local_authority_id, created_by_agency=agency, **_clean_person_data(data)
+    )
     person.full_clean()
     person.save()
     person_grant_agency(person=person, agency=agency, write=True)

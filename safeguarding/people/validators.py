@@ -23,7 +23,9 @@ def normalise_nhs_number(value: str) -> str:
 def validate_nhs_number(value: str) -> None:
     cleaned = normalise_nhs_number(value)
     if not (len(cleaned) == 10 and cleaned.isdigit()):
-        raise ValidationError("Enter an NHS number with 10 digits, like 485 777 3456", code="nhs_number_format")
+        raise ValidationError(
+            "Enter an NHS number with 10 digits, like 485 777 3456", code="nhs_number_format"
+        )
     if not nhs_number_is_valid(cleaned):
         raise ValidationError(
             "Enter a valid NHS number - the check digit does not match", code="nhs_number_checksum"

@@ -1,7 +1,9 @@
 import uuid
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -87,9 +89,9 @@ class _MergedErrors:
         return any(form.errors for form in self.forms)
 
     def non_field_errors(self) -> list[str]:
-        return [error for form in self.forms for error in form.non_field_errors()]
+        return [str(error) for form in self.forms for error in form.non_field_errors()]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[BoundField]:
         for form in self.forms:
             yield from form
 
@@ -141,7 +143,9 @@ def person_edit_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                 context=AuditContext.from_request(request),
                 data=form.person_data(),
             )
-        except ApplicationError as error:  # includes ConcurrentEditError: the stale edit is refused, not merged
+        except (
+            ApplicationError
+        ) as error:  # includes ConcurrentEditError: the stale edit is refused, not merged
             form.add_error(None, error.message)
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():

@@ -19,5 +19,7 @@ class Command(BaseCommand):
         except User.DoesNotExist as error:
             raise CommandError(f"No active user called {options['username']!r}") from error
         token, raw = api_token_issue(user=user, name=options["name"])
-        self.stderr.write(f"Issued token {token.prefix}… for {user.username}. Store it now: it cannot be shown again.")
+        self.stderr.write(
+            f"Issued token {token.prefix}… for {user.username}. Store it now: it cannot be shown again."
+        )
         self.stdout.write(raw)

@@ -1,0 +1,141 @@
+"""Bad input gets a GOV.UK error summary on pages and a 400 naming the fields in the API; nothing is saved."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from cases.models import Case
+from safeguarding.people.models import Person
+from tests.conftest import World, token_client, verified_client
+
+TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+VALID_FORM = {
+    "person-given_name": "Riley",
+    "person-family_name": "Sample",
+    "person-date_of_birth": "2010-05-06",
+    "person-sex": "F",
+    "person-ethnicity": "WBRI",
+    "person-education_status": "on_roll",
+    "person-nhs_number": "401 023 2137",
+    "case-risk_level": "high",
+    "case-exploitation_types": ["criminal", "county_lines"],
+    "case-summary": "Found with large amounts of cash.",
+}
+
+BAD_INPUTS = [
+    ({"person-nhs_number": "401 023 2138"}, "person-nhs_number", "check digit"),
+    ({"person-date_of_birth": TOMORROW}, "person-date_of_birth", "today or in the past"),
+    ({"person-ethnicity": "XXXX"}, "person-ethnicity", "Select an ethnicity"),
+    ({"person-given_name": "x" * 101}, "person-given_name", "100 characters or fewer"),
+    ({"case-summary": "x" * 4001}, "case-summary", "4,000 characters or fewer"),
+    ({"person-given_name": ""}, "person-given_name", "Enter a first name"),
+    ({"person-date_of_birth": "", "person-estimated_age_years": ""}, "person-date_of_birth", "estimated age"),
+    ({"person-date_of_birth": "2010-02-31"}, "person-date_of_birth", "real date"),
+    ({"case-exploitation_types": ["not-a-type"]}, "case-exploitation_types", "valid choice"),
+]
+
+
+def _counts() -> tuple[int, int]:
+    return Person.objects.count(), Case.objects.count()
+
+
+@pytest.mark.django_db
+def test_valid_form_saves_person_and_case(world: World) -> None:
+    client = verified_client(world.mash)
+    before = _counts()
+    response = client.post("/people/add/", VALID_FORM)
+    assert response.status_code == 302
+    assert _counts() == (before[0] + 1, before[1] + 1)
+    person = Person.objects.get(family_name="Sample")
+    assert person.nhs_number == "4010232137"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "field", "message"), BAD_INPUTS)
+def test_bad_input_shows_error_summary_and_saves_nothing(
+    world: World, change: dict, field: str, message: str
+) -> None:
+    client = verified_client(world.mash)
+    before = _counts()
+    response = client.post("/people/add/", {**VALID_FORM, **change})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "There is a problem" in body
+    assert f'href="#id_{field}"' in body, "the error summary must link to the field"
+    assert message in body
+    assert "<title>Add a person and open a case - Error - Reachable</title>" in body
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_duplicate_nhs_number_is_refused_without_saving_anything(world: World) -> None:
+    client = verified_client(world.mash)
+    before = _counts()
+    response = client.post("/people/add/", {**VALID_FORM, "person-nhs_number": "943 476 5919"})
+    assert response.status_code == 200
+    assert "already recorded" in response.content.decode()
+    assert _counts() == before
+
+
+API_PERSON = {
+    "given_name": "Riley",
+    "family_name": "Sample",
+    "date_of_birth": "2010-05-06",
+    "ethnicity": "WBRI",
+    "nhs_number": "4010232137",
+}
+
+API_BAD_INPUTS = [
+    ({"nhs_number": "4010232138"}, "nhs_number"),
+    ({"date_of_birth": TOMORROW}, "date_of_birth"),
+    ({"ethnicity": "XXXX"}, "ethnicity"),
+    ({"family_name": "y" * 101}, "family_name"),
+    ({"aliases": ["z" * 101]}, "aliases"),
+    ({"date_of_birth": None}, "date_of_birth"),
+]
+
+
+@pytest.mark.django_db
+def test_api_creates_person(world: World) -> None:
+    response = token_client(world.mash).post("/api/v1/people/", API_PERSON, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["nhs_number"] == "4010232137"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "field"), API_BAD_INPUTS)
+def test_api_bad_person_is_400_naming_the_field(world: World, change: dict, field: str) -> None:
+    client: Client = token_client(world.mash)
+    before = _counts()
+    response = client.post("/api/v1/people/", {**API_PERSON, **change}, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_api_case_with_new_person_saves_neither_when_the_case_is_invalid(world: World) -> None:
+    client = token_client(world.mash)
+    before = _counts()
+    response = client.post(
+        "/api/v1/cases/",
+        {"person": API_PERSON, "risk_level": "catastrophic", "summary": "s"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "risk_level" in response.json()
+    response = client.post(
+        "/api/v1/cases/",
+        {"person": {**API_PERSON, "nhs_number": "943 476 5919"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, "duplicate NHS number must be refused"
+    assert _counts() == before
+    response = client.post(
+        "/api/v1/cases/", {"person": API_PERSON, "risk_level": "high"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert _counts() == (before[0] + 1, before[1] + 1)
