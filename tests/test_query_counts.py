@@ -1,0 +1,79 @@
+"""Exact query counts for list and detail pages and APIs, and proof they do not grow with the rows shown.
+Each count is the sum of the queries named in the comment beside it."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.conftest import World, token_client, verified_client
+
+# Every two-factor page request: session, user, OTP device, user's role groups, user's agency.
+SESSION_PAGE = 5
+# Session write-back (SESSION_SAVE_EVERY_REQUEST): savepoint, UPDATE, release.
+SESSION_SAVE = 3
+# Token API request: token + user + agency (one join), last-used update at most once a minute, role groups.
+TOKEN_API = 2
+# guardian looks up content types, which Django caches per process; _count measures the warm steady state
+# (a first request warms the cache), so these cost nothing.
+GUARDIAN_CONTENT_TYPE = 0
+# Pagination count, page rows (with select_related), one audit INSERT for everyone shown.
+LIST_PAGE = 3
+
+
+def _count(client: Client, url: str) -> int:
+    client.get(url)  # warm per-process caches (content types) and the token's last-used stamp
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def _grow(world: World, n: int) -> None:
+    for i in range(n):
+        factories.open_case(world.mash, family_name=f"Grow{i}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/people/", SESSION_PAGE + GUARDIAN_CONTENT_TYPE + LIST_PAGE + SESSION_SAVE),
+        ("/cases/", SESSION_PAGE + GUARDIAN_CONTENT_TYPE + LIST_PAGE + SESSION_SAVE),
+        # Home: my open cases (one query; the audit row is only written when there are rows).
+        ("/", SESSION_PAGE + 1 + SESSION_SAVE),
+    ],
+)
+def test_page_lists_have_exact_and_constant_query_counts(world: World, url: str, expected: int) -> None:
+    client = verified_client(world.mash)
+    assert _count(client, url) == expected
+    _grow(world, 30)
+    assert _count(client, url) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/people/", "/api/v1/cases/"])
+def test_api_lists_have_exact_and_constant_query_counts(world: World, url: str) -> None:
+    client = token_client(world.mash)
+    # token lookup with user and agency, role groups, content type, count, rows, audit INSERT
+    expected = TOKEN_API + GUARDIAN_CONTENT_TYPE + LIST_PAGE
+    assert _count(client, url) == expected
+    _grow(world, 30)
+    assert _count(client, url) == expected
+
+
+@pytest.mark.django_db
+def test_person_detail_query_count(world: World) -> None:
+    client = verified_client(world.mash)
+    url = f"/people/{world.case.person_id}/"
+    # access (person with permission subquery), audit INSERT, cases, recent views, edit permission (user, group)
+    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
+
+
+@pytest.mark.django_db
+def test_case_detail_query_count(world: World) -> None:
+    client = verified_client(world.mash)
+    url = f"/cases/{world.case.pk}/"
+    # access (1), audit INSERT, shares, object permissions for edit and share from one checker (2)
+    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 2 + SESSION_SAVE
