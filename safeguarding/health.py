@@ -13,7 +13,10 @@ class ReachableHealthCheckView(HealthCheckView):
     checks = (
         "health_check.checks.Database",
         ("health_check.checks.Cache", {"alias": "default"}),
-        ("health_check.contrib.redis.Redis", {"client_factory": lambda: AsyncRedis.from_url(settings.REDIS_URL)}),
+        (
+            "health_check.contrib.redis.Redis",
+            {"client_factory": lambda: AsyncRedis.from_url(settings.REDIS_URL)},
+        ),
         ("health_check.contrib.celery.Ping", {"timeout": datetime.timedelta(seconds=2)}),
     )
 

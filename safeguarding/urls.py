@@ -7,7 +7,7 @@ from cases.views import home_view
 from safeguarding.health import ReachableHealthCheckView
 
 # The admin uses the service's own sign-in (password + two-factor, lockout) rather than its own form.
-admin.site.login = lambda request, extra_context=None: redirect("accounts:sign-in")  # type: ignore[method-assign,assignment]
+admin.site.login = lambda request, extra_context=None: redirect("accounts:sign-in")  # type: ignore[method-assign]
 admin.site.site_header = "Reachable administration"
 admin.site.site_title = "Reachable administration"
 

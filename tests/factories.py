@@ -22,8 +22,12 @@ def local_authority(name: str | None = None) -> LocalAuthority:
     return LocalAuthority.objects.create(name=name or f"Authority {number}", gss_code=f"E09{number:06d}")
 
 
-def agency(la: LocalAuthority, agency_type: AgencyType = AgencyType.CHILDRENS_SOCIAL_CARE, name: str = "") -> Agency:
-    return agency_create(local_authority=la, name=name or f"{agency_type.label} {next(_sequence)}", agency_type=agency_type)
+def agency(
+    la: LocalAuthority, agency_type: AgencyType = AgencyType.CHILDRENS_SOCIAL_CARE, name: str = ""
+) -> Agency:
+    return agency_create(
+        local_authority=la, name=name or f"{agency_type.label} {next(_sequence)}", agency_type=agency_type
+    )
 
 
 def user(agency_: Agency, *roles: Role, username: str = "", **kwargs: Any) -> User:
@@ -59,7 +63,11 @@ def open_case(actor: User, *, person: Any = None, **person_overrides: Any) -> Ca
         actor=actor,
         context=SYSTEM_CONTEXT,
         new_person_data=person_data(**person_overrides),
-        data={"risk_level": "high", "exploitation_types": ["criminal"], "summary": "Concerns about county lines."},
+        data={
+            "risk_level": "high",
+            "exploitation_types": ["criminal"],
+            "summary": "Concerns about county lines.",
+        },
     )
 
 
