@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "safeguarding.organisations",
     "safeguarding.accounts",
     "safeguarding.people",
+    "safeguarding.deadlines",
     # Case work
     "audits",
     "cases",
@@ -208,7 +209,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The one schedule. The sweep is cheap when nothing is due (a partial-index probe), so it runs every second.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "deadlines-sweep": {
+        "task": "safeguarding.deadlines.tasks.sweep_deadlines",
+        "schedule": env.float("DEADLINES_SWEEP_INTERVAL_SECONDS", default=1.0),
+        "options": {"expires": 10},
+    },
+}
+# Redis broker: a task not acknowledged within this time is given to another worker. Our tasks are short, and
+# nothing is ever scheduled far ahead (see safeguarding/celery.py), so a short timeout loses nothing.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
+# No task may be scheduled further ahead than this: long ETA/countdown tasks live only in worker memory and
+# Redis, and are redelivered or lost. Clocks live in PostgreSQL instead.
+CELERY_MAX_ETA_SECONDS = 60
+# An outbox message dispatched this long ago and still undelivered is dispatched again.
+DEADLINES_REDISPATCH_AFTER_SECONDS = env.int("DEADLINES_REDISPATCH_AFTER_SECONDS", default=30)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Reachable <no-reply@reachable.invalid>")

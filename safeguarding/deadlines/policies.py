@@ -1,0 +1,151 @@
+"""Every clock the partnership runs, in one place (DOMAIN.md, "Clocks the system must enforce")."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import models
+
+from safeguarding.deadlines import calendars
+
+
+class Calendar(enum.Enum):
+    ELAPSED = "elapsed"  # real hours, day and night
+    WORKING_DAYS = "working_days"  # Mon-Fri in Europe/London, not bank holidays
+    WORKING_HOURS = "working_hours"  # 09:00-17:00 on working days
+    SET_DATE = "set_date"  # due time given when the clock starts (e.g. a panel action)
+
+
+class PolicyCode(models.TextChoices):
+    GOLDEN_HOUR = "golden_hour", "Golden Hour (custody)"
+    URGENT_RESPONSE = "urgent_response", "Urgent response (48 hours)"
+    RETURN_HOME_INTERVIEW = "return_home_interview", "Return home interview"
+    MASH_DECISION = "mash_decision", "MASH decision"
+    INFORMATION_REQUEST_RED = "information_request_red", "Agency information request (red)"
+    INFORMATION_REQUEST_AMBER = "information_request_amber", "Agency information request (amber)"
+    INFORMATION_REQUEST_GREEN = "information_request_green", "Agency information request (green)"
+    PANEL_ACTION = "panel_action", "Exploitation and Risk Panel action"
+    NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
+
+
+@dataclass(frozen=True)
+class Policy:
+    code: PolicyCode
+    calendar: Calendar
+    # Elapsed duration, number of working days, or number of working hours, by calendar.
+    amount: timedelta | int | float | None
+    # Warn this long before due (elapsed time), so the owner can still act.
+    warn_before: timedelta
+    # After the breach has gone to the owner and their manager, escalate to the service manager this much later.
+    second_escalation_after: timedelta
+    met_when: str
+    # Tracked, not owned: another body (the Home Office for NRM) meets it; we only watch.
+    tracked_only: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.code.label)
+
+    def due_at(self, started_at: datetime, set_due_at: datetime | None = None) -> datetime:
+        if self.calendar is Calendar.SET_DATE:
+            if set_due_at is None:
+                raise ValueError(f"{self.label} needs the due time set when the clock starts")
+            return set_due_at
+        if set_due_at is not None:
+            raise ValueError(f"{self.label} computes its own due time")
+        if self.calendar is Calendar.ELAPSED:
+            assert isinstance(self.amount, timedelta)
+            return calendars.add_elapsed(started_at, self.amount)
+        if self.calendar is Calendar.WORKING_DAYS:
+            assert isinstance(self.amount, int)
+            return calendars.add_working_days(started_at, self.amount)
+        assert isinstance(self.amount, int | float)
+        return calendars.add_working_hours(started_at, float(self.amount))
+
+    def warn_at(self, started_at: datetime, due_at: datetime) -> datetime:
+        # Never warn before the clock started: a short clock warns halfway instead.
+        return max(due_at - self.warn_before, started_at + (due_at - started_at) / 2)
+
+
+POLICIES: dict[PolicyCode, Policy] = {
+    policy.code: policy
+    for policy in [
+        Policy(
+            PolicyCode.GOLDEN_HOUR,
+            Calendar.ELAPSED,
+            timedelta(hours=1),
+            warn_before=timedelta(minutes=15),
+            second_escalation_after=timedelta(minutes=30),
+            met_when="The MASH has shared safeguarding information with custody",
+        ),
+        Policy(
+            PolicyCode.URGENT_RESPONSE,
+            Calendar.ELAPSED,
+            timedelta(hours=48),
+            warn_before=timedelta(hours=8),
+            second_escalation_after=timedelta(hours=4),
+            met_when="The urgent response worker has had direct contact with the child",
+        ),
+        Policy(
+            PolicyCode.RETURN_HOME_INTERVIEW,
+            Calendar.ELAPSED,
+            timedelta(hours=72),
+            warn_before=timedelta(hours=12),
+            second_escalation_after=timedelta(hours=24),
+            met_when="An independent return home interview was held, or a refusal recorded with a reason",
+        ),
+        Policy(
+            PolicyCode.MASH_DECISION,
+            Calendar.WORKING_DAYS,
+            1,
+            warn_before=timedelta(hours=2),
+            second_escalation_after=timedelta(hours=4),
+            met_when="The MASH decision is recorded",
+        ),
+        Policy(
+            PolicyCode.INFORMATION_REQUEST_RED,
+            Calendar.WORKING_HOURS,
+            4,
+            warn_before=timedelta(hours=1),
+            second_escalation_after=timedelta(hours=2),
+            met_when="The agency has answered",
+        ),
+        Policy(
+            PolicyCode.INFORMATION_REQUEST_AMBER,
+            Calendar.WORKING_HOURS,
+            8,
+            warn_before=timedelta(hours=2),
+            second_escalation_after=timedelta(hours=4),
+            met_when="The agency has answered",
+        ),
+        Policy(
+            PolicyCode.INFORMATION_REQUEST_GREEN,
+            Calendar.WORKING_DAYS,
+            3,
+            warn_before=timedelta(hours=4),
+            second_escalation_after=timedelta(hours=24),
+            met_when="The agency has answered",
+        ),
+        Policy(
+            PolicyCode.PANEL_ACTION,
+            Calendar.SET_DATE,
+            None,
+            warn_before=timedelta(days=2),
+            second_escalation_after=timedelta(days=2),
+            met_when="The action owner has marked it done",
+        ),
+        Policy(
+            PolicyCode.NRM_REASONABLE_GROUNDS,
+            Calendar.WORKING_DAYS,
+            5,
+            warn_before=timedelta(days=1),
+            second_escalation_after=timedelta(days=2),
+            met_when="The reasonable grounds decision is recorded",
+            tracked_only=True,
+        ),
+    ]
+}
+
+
+def policy_for(code: str) -> Policy:
+    return POLICIES[PolicyCode(code)]

@@ -1,0 +1,60 @@
+"""Thin Celery tasks: take ids, call a service, are idempotent. The beat schedule is in settings."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from safeguarding.deadlines.delivery import outbox_claim_for_dispatch, outbox_deliver
+from safeguarding.deadlines.services import deadline_sweep
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=60,  # never schedule a retry further ahead than the broker can safely hold
+    retry_jitter=True,
+    max_retries=None,
+)
+def deliver_outbox_message(outbox_id: int) -> None:
+    outbox_deliver(outbox_id=outbox_id)
+
+
+def dispatch_pending_outbox(*, stale_after: timedelta | None = None) -> int:
+    stale = (
+        stale_after
+        if stale_after is not None
+        else timedelta(seconds=settings.DEADLINES_REDISPATCH_AFTER_SECONDS)
+    )
+    ids = outbox_claim_for_dispatch(stale_after=stale)
+    for outbox_id in ids:
+        deliver_outbox_message.delay(outbox_id)
+    return len(ids)
+
+
+def dispatch_outbox_after_commit() -> None:
+    transaction.on_commit(dispatch_pending_outbox)
+
+
+@shared_task(acks_late=True, expires=10, ignore_result=True)
+def sweep_deadlines() -> dict[str, int]:
+    """Run by beat every second or so. Missed or doubled ticks are harmless: the sweep is idempotent and a
+    later tick catches up everything that fell due meanwhile. Also re-dispatches outbox messages whose
+    delivery task was lost (a killed worker, a flushed broker)."""
+    result = deadline_sweep()
+    redispatched = dispatch_pending_outbox()
+    if result.total or redispatched:
+        logger.info(
+            "sweep: %s breached, %s warned, %s escalated, %s dispatched",
+            result.breached,
+            result.warned,
+            result.escalated,
+            redispatched,
+        )
+    return {"breached": result.breached, "warned": result.warned, "escalated": result.escalated}
