@@ -1,10 +1,11 @@
-"""/healthz: database, Redis and a live Celery worker. 200 when all pass, 503 otherwise."""
+"""/healthz: database, Redis, a live Celery worker, and the deadline engine's lag. 200 when all pass,
+503 otherwise. The JSON form also reports the lag figures even when healthy."""
 
 import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from health_check.views import HealthCheckView
 from redis.asyncio import Redis as AsyncRedis
 
@@ -18,6 +19,9 @@ class ReachableHealthCheckView(HealthCheckView):
             {"client_factory": lambda: AsyncRedis.from_url(settings.REDIS_URL)},
         ),
         ("health_check.contrib.celery.Ping", {"timeout": datetime.timedelta(seconds=2)}),
+        "safeguarding.deadlines.health.RedisNoEviction",
+        "safeguarding.deadlines.health.OverdueClocks",
+        "safeguarding.deadlines.health.UndeliveredOutbox",
     )
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -26,3 +30,14 @@ class ReachableHealthCheckView(HealthCheckView):
         if response.status_code == 500:
             response.status_code = 503
         return response
+
+    def render_to_response_json(self, status: int) -> JsonResponse:
+        body: dict[str, Any] = {
+            repr(result.check): "OK" if not result.error else str(result.error) for result in self.results
+        }
+        body["measurements"] = {
+            result.check.measurement_name: round(result.check.measurement, 3)
+            for result in self.results
+            if hasattr(result.check, "measurement_name")
+        }
+        return JsonResponse(body, status=status)

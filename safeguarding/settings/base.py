@@ -226,6 +226,9 @@ CELERY_MAX_ETA_SECONDS = 60
 # An outbox message dispatched this long ago and still undelivered is dispatched again.
 DEADLINES_REDISPATCH_AFTER_SECONDS = env.int("DEADLINES_REDISPATCH_AFTER_SECONDS", default=30)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# /healthz turns 503 when a running clock has been past due, or an escalation undelivered, this long.
+DEADLINES_HEALTH_MAX_OVERDUE_SECONDS = env.int("DEADLINES_HEALTH_MAX_OVERDUE_SECONDS", default=30)
+DEADLINES_HEALTH_MAX_UNDELIVERED_SECONDS = env.int("DEADLINES_HEALTH_MAX_UNDELIVERED_SECONDS", default=120)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Reachable <no-reply@reachable.invalid>")

@@ -1,11 +1,17 @@
 """pytest: the real PostgreSQL and Redis, a fast password hasher, mail kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
+# A test database per pytest run, so that parallel runs on one machine (developers, CI) never collide.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_reachable_{os.getpid()}")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Worker subprocesses started by tests write mail to files the test can count (tests/deadlines/processes.py).
+EMAIL_BACKEND = env("REACHABLE_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("REACHABLE_TEST_EMAIL_FILE_PATH", default=None)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CACHES = {
     "default": {
