@@ -69,8 +69,10 @@ def test_healthz_is_503_without_a_worker() -> None:
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:
+    # The browser tests allow async-unsafe ORM calls in this process; production must not inherit that.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "safeguarding.settings.production",
         "DJANGO_SECRET_KEY": "x" * 30 + "-a-long-random-looking-secret-for-the-deploy-check-1234",
         "DJANGO_ALLOWED_HOSTS": "reachable.example.gov.uk",

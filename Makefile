@@ -1,0 +1,75 @@
+# Reachable: everyday commands. `make run` starts the whole stack with demo data; `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamps: each step reruns only when what it was made from changes.
+PYTHON_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+VENDOR := safeguarding/static/vendor
+VENDOR_STAMP := $(VENDOR)/.copied
+CHROMIUM ?= /usr/bin/chromium
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k sign_in -x"
+PYTEST_ARGS ?=
+
+.PHONY: help venv install static run test lint fmt chromium
+
+help:
+	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
+	@echo "make test     install, static, Chromium, then ruff, mypy and pytest (what CI runs)"
+	@echo "make lint     ruff check, ruff format --check, mypy"
+	@echo "make fmt      ruff check --fix, ruff format"
+	@echo "make install  create $(VENV) and install pinned Python packages (constraints.txt)"
+	@echo "make static   npm ci, then copy front-end assets into $(VENDOR)/"
+
+venv: $(BIN)/python
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(PYTHON_STAMP)
+
+# The project is not itself installed: pyproject.toml lists no packages, and `pip install .` would leave
+# build/ and *.egg-info in the work tree. Its requirements are installed, pinned by constraints.txt.
+$(PYTHON_STAMP): pyproject.toml constraints.txt safeguarding/devstack/requirements.py | $(BIN)/python
+	$(BIN)/python safeguarding/devstack/requirements.py dev > $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r $(VENV)/requirements.txt
+	touch $@
+
+static: $(VENDOR_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NODE_STAMP) safeguarding/devstack/copy_static.sh
+	bash safeguarding/devstack/copy_static.sh
+	touch $@
+
+run: install static
+	$(BIN)/python -m safeguarding.devstack
+
+# Browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot be used).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+			&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; }; then \
+			echo "WARNING: could not install chromium (apt-get install chromium, as root)."; \
+			echo "WARNING: the browser tests will fail until $(CHROMIUM) exists."; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install static chromium lint
+	DJANGO_SETTINGS_MODULE=safeguarding.settings.test $(BIN)/pytest $(PYTEST_ARGS)
