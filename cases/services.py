@@ -54,6 +54,20 @@ def case_open(
 ) -> Case:
     """Open a case for an existing person, or for a new person created in the same transaction, so that a
     failure anywhere leaves neither behind."""
+    return case_open_within(
+        actor=actor, context=context, person=person, new_person_data=new_person_data, data=data
+    )
+
+
+def case_open_within(
+    *,
+    actor: User,
+    context: AuditContext,
+    person: Person | None = None,
+    new_person_data: dict[str, Any] | None = None,
+    data: dict[str, Any],
+) -> Case:
+    """case_open for callers that already hold a transaction (e.g. a MASH decision that opens a case)."""
     agency = _require_case_worker(actor)
     if (person is None) == (new_person_data is None):
         raise ValueError("Give exactly one of person and new_person_data")

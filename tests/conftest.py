@@ -40,7 +40,9 @@ def world(db: None) -> World:
     social_care = factories.agency(la, AgencyType.CHILDRENS_SOCIAL_CARE, "Northbridge Children's Social Care")
     police = factories.agency(la, AgencyType.POLICE, "Northbridge Police")
     housing = factories.agency(la, AgencyType.HOUSING, "Northbridge Housing")
-    other_la_agency = factories.agency(other_la, AgencyType.CHILDRENS_SOCIAL_CARE, "Southmere Children's Social Care")
+    other_la_agency = factories.agency(
+        other_la, AgencyType.CHILDRENS_SOCIAL_CARE, "Southmere Children's Social Care"
+    )
     mash = factories.user(social_care, Role.MASH_PRACTITIONER, username="alice")
     police_officer = factories.user(police, Role.AGENCY_PRACTITIONER, username="bob")
     housing_officer = factories.user(housing, Role.AGENCY_PRACTITIONER, username="charlie")
@@ -50,7 +52,18 @@ def world(db: None) -> World:
         mash, given_name=SENTINEL_GIVEN_NAME, family_name=SENTINEL_FAMILY_NAME, nhs_number=SENTINEL_NHS_NUMBER
     )
     factories.share(case, mash, police)
-    return World(social_care, police, housing, other_la_agency, mash, police_officer, housing_officer, stranger, admin, case)
+    return World(
+        social_care,
+        police,
+        housing,
+        other_la_agency,
+        mash,
+        police_officer,
+        housing_officer,
+        stranger,
+        admin,
+        case,
+    )
 
 
 def verified_client(user: User) -> Client:

@@ -45,7 +45,7 @@ class PersonForm(forms.ModelForm):
             "address_line_2": "Address line 2",
         }
         help_texts = {
-            "date_of_birth": "For example, 27 3 2011. Leave blank and give an estimated age if it is not known.",
+            "date_of_birth": "For example, 27/03/2011. Leave blank and give an estimated age if it is not known.",
             "estimated_age_years": "Only if the date of birth is not known.",
             "nhs_number": "10 digits, for example 485 777 3456.",
             "ethnicity": "As the person describes it (Children in Need census categories).",
@@ -57,8 +57,9 @@ class PersonForm(forms.ModelForm):
             "family_name": forms.TextInput(
                 attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}
             ),
+            # ISO format: what a browser's date field reads and sends.
             "date_of_birth": forms.DateInput(
-                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+                format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
             ),
             "estimated_age_years": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
             "sex": forms.RadioSelect,

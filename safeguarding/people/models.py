@@ -50,6 +50,8 @@ class Person(UUIDModel):
         "NHS number", max_length=10, null=True, blank=True, validators=[validate_nhs_number]
     )
     version = models.PositiveIntegerField(default=1)
+    # Lower-case names and aliases, kept by the services, searched by trigram similarity (search before create).
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -80,6 +82,10 @@ class Person(UUIDModel):
             # People list: filtered by authority, ordered by name.
             models.Index(fields=["local_authority", "family_name", "given_name"], name="person_la_name_idx"),
             GinIndex(fields=["aliases"], name="person_aliases_gin"),
+            # Fuzzy name and alias search: search_text %> 'query' (pg_trgm word similarity).
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="person_search_trgm"),
+            # Likely duplicates share a date of birth.
+            models.Index(fields=["local_authority", "date_of_birth"], name="person_la_dob_idx"),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,10 @@ def _clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def person_search_text(person: Person) -> str:
+    return " ".join([person.given_name, person.family_name, *person.aliases]).lower()
+
+
 def person_grant_agency(*, person: Person, agency: Agency, write: bool) -> None:
     assign_perm("people.view_person", agency.group, person)
     if write:
@@ -68,6 +72,7 @@ def person_create_within(*, actor: User, context: AuditContext, data: dict[str, 
     person = Person(
         local_authority_id=agency.local_authority_id, created_by_agency=agency, **_clean_person_data(data)
     )
+    person.search_text = person_search_text(person)
     person.full_clean()
     person.save()
     person_grant_agency(person=person, agency=agency, write=True)
@@ -102,6 +107,7 @@ def person_update(
     }
     for field, value in cleaned.items():
         setattr(locked, field, value)
+    locked.search_text = person_search_text(locked)
     locked.full_clean()
     locked.version += 1
     locked.save()

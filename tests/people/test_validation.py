@@ -139,3 +139,15 @@ def test_api_case_with_new_person_saves_neither_when_the_case_is_invalid(world: 
     )
     assert response.status_code == 201
     assert _counts() == (before[0] + 1, before[1] + 1)
+
+
+@pytest.mark.django_db
+def test_edit_form_shows_the_date_of_birth_in_the_browser_date_format(world: World) -> None:
+    body = verified_client(world.mash).get(f"/people/{world.case.person_id}/change/").content.decode()
+    assert 'value="2011-04-02"' in body
+
+
+@pytest.mark.django_db
+def test_fields_with_errors_get_the_govuk_error_class(world: World) -> None:
+    response = verified_client(world.mash).post("/people/add/", {**VALID_FORM, "person-nhs_number": "123"})
+    assert "govuk-input--error" in response.content.decode()

@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models import LawfulBasis
+from referrals.choices import (
+    AppropriateAdult,
+    Concern,
+    Consent,
+    ContactMethod,
+    DecisionOutcome,
+    DrmItemKind,
+    RagRating,
+    ReachableMomentKind,
+    ReferralSource,
+    ReferralStatus,
+)
+from safeguarding.common.models import TimeStampedModel, UUIDModel
+from safeguarding.organisations.models import Agency, LocalAuthority
+
+NARRATIVE_MAX = 10_000
+
+
+class Referral(UUIDModel):
+    """A contact or referral received by the MASH about one person."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="referrals")
+    # The MASH's own agency: it owns the referral and grants others sight of it.
+    mash_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mash_referrals")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    source = models.CharField(max_length=20, choices=ReferralSource.choices)
+    referrer_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_made"
+    )
+    referrer_name = models.CharField(max_length=120, blank=True)
+    referrer_contact = models.CharField(max_length=200, blank=True, help_text="Phone or secure email.")
+    received_at = models.DateTimeField(help_text="When the MASH received it, not when it was typed in.")
+    concerns = ArrayField(models.CharField(max_length=20, choices=Concern.choices), default=list)
+    # TextField's max_length only shapes form widgets; the validator makes full_clean() enforce it too.
+    narrative = models.TextField(max_length=NARRATIVE_MAX, validators=[MaxLengthValidator(NARRATIVE_MAX)])
+    consent = models.CharField(max_length=12, choices=Consent.choices)
+    consent_not_sought_reason = models.TextField(max_length=2000, blank=True)
+    lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices)
+    status = models.CharField(max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED)
+    rag_rating = models.CharField(max_length=8, choices=RagRating.choices, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A double-submitted form or a retried API call carries the same key and gets the same referral.
+    idempotency_key = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], name="referral_idempotent_per_user"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(consent="not_sought") | ~models.Q(consent_not_sought_reason=""),
+                name="referral_reason_when_consent_not_sought",
+            ),
+            models.CheckConstraint(condition=~models.Q(concerns=[]), name="referral_has_a_concern"),
+        ]
+        indexes = [
+            # MASH queue: an authority's referrals by status, newest first.
+            models.Index(fields=["local_authority", "status", "-received_at"], name="referral_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {str(self.pk)[:8]}"
+
+
+class CustodyBooking(UUIDModel):
+    """Operation Harbinger: a child booked into custody; the Golden Hour runs from booked_in_at."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="custody_booking")
+    police_force = models.CharField(max_length=120)
+    out_of_area = models.BooleanField(default=False, help_text="The force is outside the authority's area.")
+    custody_suite = models.CharField(max_length=120)
+    booked_in_at = models.DateTimeField()
+    arrest_reason = models.CharField(max_length=500)
+    appropriate_adult = models.CharField(max_length=16, choices=AppropriateAdult.choices)
+    pace_transfer_requested = models.BooleanField(
+        "PACE s38(6) transfer requested",
+        default=False,
+        help_text="Transfer to local authority accommodation.",
+    )
+
+    def __str__(self) -> str:
+        return f"Custody booking at {self.custody_suite}"
+
+
+class InformationShare(TimeStampedModel):
+    """What the MASH shared with custody (meets the Golden Hour), and with whom."""
+
+    booking = models.ForeignKey(CustodyBooking, on_delete=models.PROTECT, related_name="shares")
+    shared_at = models.DateTimeField()
+    shared_with = models.CharField(
+        max_length=200, help_text="Who in custody received it, e.g. the custody sergeant."
+    )
+    summary = models.TextField(max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Shared with {self.shared_with}"
+
+
+class InformationRequest(UUIDModel):
+    """The MASH asks one agency for its checks (finding 7); the agency answers in its own queue."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="information_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="information_requests")
+    rag_rating = models.CharField(max_length=8, choices=RagRating.choices)
+    question = models.TextField(max_length=2000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(max_length=NARRATIVE_MAX, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Besides the MASH and the answering agency, who may read the answer: the answering agency decides.
+    answer_shared_with = models.ManyToManyField(Agency, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "agency"], name="one_request_per_agency_per_referral"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="answered_request_has_answer",
+            ),
+        ]
+        indexes = [
+            # An agency's queue: its unanswered requests.
+            models.Index(
+                fields=["agency"], condition=models.Q(answered_at__isnull=True), name="request_queue_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request to {self.agency_id}"
+
+
+class MashDecision(TimeStampedModel):
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=24, choices=DecisionOutcome.choices)
+    rationale = models.TextField(max_length=4000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    referrer_notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
+
+class ReachableMoment(UUIDModel):
+    """A contact point where help could reach the child (finding 2), with what was offered and taken up."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reachable_moments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="reachable_moments")
+    kind = models.CharField(max_length=24, choices=ReachableMomentKind.choices)
+    occurred_at = models.DateTimeField()
+    method = models.CharField(max_length=12, choices=ContactMethod.choices)
+    support_offered = models.TextField(max_length=4000)
+    support_accepted = models.BooleanField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.occurred_at}"
+
+
+class DrmItem(TimeStampedModel):
+    """An item on the Daily Risk Management Meeting list, with its recorded outcome."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    meeting_date = models.DateField()
+    kind = models.CharField(max_length=16, choices=DrmItemKind.choices)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="drm_items")
+    outcome = models.TextField(max_length=4000, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_date", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting_date", "kind", "referral"], name="drm_item_once_per_meeting"
+            )
+        ]
+        indexes = [models.Index(fields=["local_authority", "meeting_date"], name="drm_meeting_idx")]
+
+    def __str__(self) -> str:
+        return f"DRM {self.meeting_date}: {self.kind}"
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)

@@ -1,0 +1,200 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from audits.context import SYSTEM_CONTEXT
+from referrals.models import DrmItem, InformationRequest, Referral
+from referrals.selectors import information_answers_visible_to
+from referrals.services import (
+    custody_booking_create,
+    information_request_answer,
+    information_share_record,
+    mash_decision_record,
+    referral_rate,
+    urgent_contact_record,
+)
+from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.deadlines.models import Deadline
+from safeguarding.people.models import Person
+from tests import factories
+from tests.referrals.conftest import Front, new_referral, referral_data
+
+
+@pytest.mark.django_db
+def test_referral_starts_the_mash_decision_clock_from_receipt(front: Front) -> None:
+    received = timezone.now() - timedelta(minutes=30)
+    referral = new_referral(front, received_at=received)
+    clock = Deadline.objects.get(subject_id=referral.pk, policy="mash_decision")
+    assert clock.started_at == received and clock.status == "running"
+
+
+@pytest.mark.django_db
+def test_double_submit_creates_one_referral(front: Front) -> None:
+    first = new_referral(front, key="same")
+    second = new_referral(front, key="same")
+    assert first.pk == second.pk
+    assert Referral.objects.count() == 1
+    assert Person.objects.filter(family_name="Referral").count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_referral_saves_nothing(front: Front) -> None:
+    people = Person.objects.count()
+    with pytest.raises(ValidationError) as error:
+        new_referral(front, received_at=timezone.now() + timedelta(hours=2))
+    assert "received_at" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        new_referral(front, received_at=timezone.now().replace(year=2005))
+    assert "date of birth" in str(error.value)
+    with pytest.raises(ValidationError):
+        new_referral(front, consent_not_sought_reason="")
+    with pytest.raises(ValidationError):
+        new_referral(front, source="XX")
+    with pytest.raises(ValidationError):
+        new_referral(front, narrative="x" * 10_001)
+    assert Referral.objects.count() == 0
+    assert Person.objects.count() == people
+    assert Deadline.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_custody_booking_golden_hour_runs_from_booking_and_is_met_by_sharing(front: Front) -> None:
+    booked = timezone.now() - timedelta(minutes=20)
+    referral = custody_booking_create(
+        actor=front.world.mash,
+        context=SYSTEM_CONTEXT,
+        referral_data={k: v for k, v in referral_data().items() if k not in {"source", "received_at"}},
+        booking_data={
+            "police_force": "Nottinghamshire Police",
+            "out_of_area": True,
+            "custody_suite": "Bridewell",
+            "booked_in_at": booked,
+            "arrest_reason": "Possession with intent to supply",
+            "appropriate_adult": "requested",
+            "pace_transfer_requested": True,
+        },
+        idempotency_key="custody-1",
+        new_person_data=factories.person_data(given_name="Kai", family_name="Custody"),
+    )
+    booking = referral.custody_booking
+    clock = Deadline.objects.get(subject_id=booking.pk, policy="golden_hour")
+    assert clock.started_at == booked
+    assert clock.due_at == booked + timedelta(hours=1)
+    information_share_record(
+        actor=front.world.mash,
+        context=SYSTEM_CONTEXT,
+        booking=booking,
+        shared_at=timezone.now(),
+        shared_with="Custody sergeant on duty",
+        summary="Known to MASH; exploitation concerns; appropriate adult arranged.",
+    )
+    clock.refresh_from_db()
+    assert clock.status == "met" and clock.breached_at is None
+
+
+@pytest.mark.django_db
+def test_custody_booking_in_the_future_is_refused(front: Front) -> None:
+    with pytest.raises(ValidationError) as error:
+        custody_booking_create(
+            actor=front.world.mash,
+            context=SYSTEM_CONTEXT,
+            referral_data={k: v for k, v in referral_data().items() if k not in {"source", "received_at"}},
+            booking_data={
+                "police_force": "Met",
+                "custody_suite": "Leyton",
+                "booked_in_at": timezone.now() + timedelta(hours=1),
+                "arrest_reason": "x",
+                "appropriate_adult": "present",
+            },
+            idempotency_key="future",
+            new_person_data=factories.person_data(),
+        )
+    assert "booked_in_at" in error.value.message_dict
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_county_lines_report_goes_on_the_next_drm(front: Front) -> None:
+    referral = new_referral(front, source="county_lines", concerns=["county_lines"])
+    item = DrmItem.objects.get(referral=referral)
+    assert item.kind == "county_lines"
+    assert item.meeting_date >= timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_information_gathering_answers_are_need_to_know(front: Front) -> None:
+    world = front.world
+    referral = new_referral(front)
+    requests = referral_rate(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        rag_rating="red",
+        agencies=[world.police, world.housing, front.health],
+    )
+    assert len(requests) == 3
+    assert (
+        Deadline.objects.filter(subject_type="information_request", policy="information_request_red").count()
+        == 3
+    )
+    health_request = InformationRequest.objects.get(referral=referral, agency=front.health)
+    information_request_answer(
+        actor=front.health_officer,
+        context=SYSTEM_CONTEXT,
+        request=health_request,
+        answer="Two ED attendances.",
+        share_with=[],
+    )
+    assert information_answers_visible_to(user=world.police_officer, referral=referral) == []
+    assert [r.agency_id for r in information_answers_visible_to(user=world.mash, referral=referral)] == [
+        front.health.pk
+    ]
+    health_request.refresh_from_db()
+    # Health shares with police: now police sees it.
+    health_request.answer_shared_with.add(world.police)
+    assert len(information_answers_visible_to(user=world.police_officer, referral=referral)) == 1
+    with pytest.raises(PermissionRefused):
+        information_request_answer(
+            actor=world.police_officer,
+            context=SYSTEM_CONTEXT,
+            request=InformationRequest.objects.get(referral=referral, agency=world.housing),
+            answer="x",
+            share_with=[],
+        )
+
+
+@pytest.mark.django_db
+def test_urgent_response_decision_starts_48_hours_met_by_first_contact(front: Front) -> None:
+    world = front.world
+    referral = new_referral(front)
+    decision = mash_decision_record(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        outcome="urgent_response",
+        rationale="High risk of CCE",
+    )
+    referral.refresh_from_db()
+    assert referral.case is not None and referral.status == "decided"
+    assert Deadline.objects.get(subject_id=referral.pk, policy="mash_decision").status == "met"
+    clock = Deadline.objects.get(subject_id=referral.pk, policy="urgent_response")
+    assert clock.due_at - clock.started_at == timedelta(hours=48)
+    assert decision.referrer_notified_at is not None
+    with pytest.raises(ApplicationError):
+        mash_decision_record(
+            actor=world.mash, context=SYSTEM_CONTEXT, referral=referral, outcome="nfa", rationale="x"
+        )
+    moment = urgent_contact_record(
+        actor=front.urgent_worker,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        occurred_at=timezone.now(),
+        method="in_person",
+        support_offered="Youth worker, safe place to stay",
+        support_accepted=True,
+    )
+    assert moment.kind == "urgent_response"
+    clock.refresh_from_db()
+    assert clock.status == "met" and clock.breached_at is None
