@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
