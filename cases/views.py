@@ -17,6 +17,8 @@ from cases.selectors import CASE_SORTS, case_list, case_shares
 from cases.services import case_open, case_share, case_update
 from safeguarding.common.errors import ApplicationError
 from safeguarding.common.pagination import paginate
+from safeguarding.deadlines.access import subject_for_case
+from safeguarding.deadlines.views import clock_panel_context
 from safeguarding.organisations.models import User
 from safeguarding.people.access import access_person
 
@@ -99,6 +101,8 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "shares": list(case_shares(case=case)),
             "can_edit": checker.has_perm("cases.change_case", case),
             "can_share": checker.has_perm("cases.share_case", case),
+            # Every clock of the case, open and closed, and their history: two queries.
+            **clock_panel_context(_actor(request), subject_for_case(case)),
         },
     )
 

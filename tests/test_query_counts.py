@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories
 from tests.conftest import World, token_client, verified_client
 
-# Every two-factor page request: session, user, OTP device, user's role groups, user's agency.
-SESSION_PAGE = 5
+# Every two-factor page request: session, user, OTP device, user's role groups, user's agency, and the
+# header's unread-notification count (one probe of the partial index).
+SESSION_PAGE = 6
 # Session write-back (SESSION_SAVE_EVERY_REQUEST): savepoint, UPDATE, release.
 SESSION_SAVE = 3
 # Token API request: token + user + agency (one join), last-used update at most once a minute, role groups.
@@ -75,5 +76,6 @@ def test_person_detail_query_count(world: World) -> None:
 def test_case_detail_query_count(world: World) -> None:
     client = verified_client(world.mash)
     url = f"/cases/{world.case.pk}/"
-    # access (1), audit INSERT, shares, object permissions for edit and share from one checker (2)
-    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 2 + SESSION_SAVE
+    # access (1), audit INSERT, shares, object permissions for edit and share from one checker (2),
+    # the case's clocks, their history
+    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 2 + 2 + SESSION_SAVE
