@@ -51,6 +51,9 @@ class Referral(UUIDModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # A double-submitted form or a retried API call carries the same key and gets the same referral.
     idempotency_key = models.CharField(max_length=100)
+    # SHA-256 of the API request that made it: a retry with the same key must send the same request, and a
+    # different request under a used key is refused rather than silently answered with the first referral.
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-received_at"]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("safeguarding.accounts.urls")),
     path("people/", include("safeguarding.people.urls")),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("deadlines/", include("safeguarding.deadlines.urls")),
     path("api/v1/", include("safeguarding.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

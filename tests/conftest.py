@@ -2,12 +2,17 @@
 shared with, an outsider agency in the same authority, another authority entirely, and an administrator."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audits.context import SYSTEM_CONTEXT
 from cases.models import Case
+from referrals.models import InformationRequest, Referral
+from referrals.services import custody_booking_create, referral_rate
 from safeguarding.accounts.services import api_token_issue
 from safeguarding.organisations.models import Agency, AgencyType, User
 from safeguarding.organisations.roles import Role
@@ -31,6 +36,11 @@ class World:
     stranger: User  # MASH practitioner in another local authority
     admin: User  # system administrator in the lead agency's authority
     case: Case
+    # alice's referral about the sentinel (a custody booking), rated red with a request to police: made by
+    # world_referral() the first time a test needs it. Made here, its clocks and audit rows would change the
+    # counts of every test that uses the world.
+    referral: Referral | None = None
+    police_request: InformationRequest | None = None
 
 
 @pytest.fixture
@@ -64,6 +74,55 @@ def world(db: None) -> World:
         admin,
         case,
     )
+
+
+# The permission matrix's referrals API routes record their custody booking about the sentinel with this key
+# too, so the matrix walks one referral whichever route makes it first.
+WORLD_REFERRAL_KEY = "permission-matrix-booking"
+
+
+def world_referral(world: World) -> Referral:
+    """alice (MASH) records the sentinel's custody booking and asks police (bob's agency) for its checks;
+    housing (charlie) is not asked, so charlie is an outsider to the referral."""
+    if world.referral is None:
+        referral = custody_booking_create(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            referral_data={
+                "concerns": ["cce"],
+                "narrative": "Arrested with cash and two phones.",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "Seeking consent could place the child at greater risk.",
+                "lawful_basis": "dpa2018_sch1_para18",
+            },
+            booking_data={
+                "police_force": "Northbridge Police",
+                "custody_suite": "Northbridge Central",
+                "booked_in_at": timezone.now() - timedelta(minutes=10),
+                "arrest_reason": "Possession with intent to supply",
+                "appropriate_adult": "requested",
+            },
+            idempotency_key=WORLD_REFERRAL_KEY,
+            person=world.case.person,
+        )
+        request = InformationRequest.objects.filter(referral=referral, agency=world.police).first()
+        if request is None:
+            (request,) = referral_rate(
+                actor=world.mash,
+                context=SYSTEM_CONTEXT,
+                referral=referral,
+                rag_rating="red",
+                agencies=[world.police],
+                question="Any intelligence about who he is with?",
+            )
+        world.referral, world.police_request = referral, request
+    return world.referral
+
+
+def world_police_request(world: World) -> InformationRequest:
+    world_referral(world)
+    assert world.police_request is not None
+    return world.police_request
 
 
 def verified_client(user: User) -> Client:

@@ -6,13 +6,19 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
+from referrals.models import CustodyBooking
+from referrals.services import custody_booking_create
+from safeguarding.deadlines.models import Deadline
 from tests.conftest import (
     SENTINEL_FAMILY_NAME,
     SENTINEL_GIVEN_NAME,
@@ -20,7 +26,10 @@ from tests.conftest import (
     World,
     token_client,
     verified_client,
+    world_police_request,
+    world_referral,
 )
+from tests.deadlines.conftest import start_clock
 
 # Routes anyone may open without signing in (and which hold no person data).
 PUBLIC_ROUTES = {"accounts:sign-in", "accounts:signed-out", "healthz"}
@@ -48,7 +57,7 @@ class Route:
 
     @property
     def is_object_route(self) -> bool:
-        return any(p in {"person_id", "case_id"} for p in self.params)
+        return any(p in {"person_id", "case_id", "referral_id", "request_id"} for p in self.params)
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[Route]:  # type: ignore[type-arg]
@@ -74,6 +83,38 @@ def all_routes() -> list[Route]:
     return routes
 
 
+def _sentinel_custody_booking_id(world: World) -> str:
+    """A custody booking about the sentinel child, recorded by the MASH the first time it is needed."""
+    booking_id = (
+        CustodyBooking.objects.filter(referral__person_id=world.case.person_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if booking_id is None:
+        referral = custody_booking_create(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            referral_data={
+                "concerns": ["cce"],
+                "narrative": "Arrested with cash and two phones.",
+                "consent": "not_sought",
+                "consent_not_sought_reason": "Seeking consent could place the child at greater risk.",
+                "lawful_basis": "dpa2018_sch1_para18",
+            },
+            booking_data={
+                "police_force": "Northbridge Police",
+                "custody_suite": "Northbridge Central",
+                "booked_in_at": timezone.now() - timedelta(minutes=10),
+                "arrest_reason": "Possession with intent to supply",
+                "appropriate_adult": "requested",
+            },
+            idempotency_key="permission-matrix-booking",
+            person=world.case.person,
+        )
+        booking_id = referral.custody_booking.pk
+    return str(booking_id)
+
+
 def build_url(route: Route, world: World) -> str:
     """Fill each parameter with a value that makes the route point at the sentinel's data."""
     values = {
@@ -91,6 +132,18 @@ def build_url(route: Route, world: World) -> str:
         "id": str(world.admin.pk),
         "url": "",
         "format": ".json",
+        # Deadlines: the sentinel case's clocks, and one clock of it (started the first time it is needed).
+        "subject_type": "case",
+        "subject_id": str(world.case.pk),
+        "deadline_id": str(
+            Deadline.objects.filter(case=world.case).values_list("pk", flat=True).first()
+            or start_clock(world, ago=timedelta(minutes=5)).pk
+        ),
+        # Referrals API: a custody booking about the sentinel child.
+        "booking_id": _sentinel_custody_booking_id(world),
+        # Referral pages: alice's referral about the sentinel and its information request to police.
+        "referral_id": str(world_referral(world).pk),
+        "request_id": str(world_police_request(world).pk),
     }
     template = route.template
     if template.startswith("^") or "(?P<" in template:
@@ -200,11 +253,15 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
             ).count()
             response = client.get(url)
             if response.status_code == 404:
-                # Write-only pages (change, share, open) are not for a partner agency: still 404, never 403.
+                # Write-only pages (change, share, open; the MASH's rating, decision and urgent response pages)
+                # are not for a partner agency: still 404, never 403.
                 assert persona == "police_officer" and route.name.split(":")[-1] in {
                     "edit",
                     "share",
                     "open",
+                    "rate",
+                    "decision",
+                    "urgent-contact",
                 }, url
                 continue
             assert response.status_code == 200, (url, response.status_code)

@@ -1,11 +1,12 @@
 """The rule underneath every access_* function: case data is visible to an agency only through object
-permissions granted to that agency's group, and only within the user's own local authority."""
+permissions granted to that agency's group (django-guardian's direct-foreign-key permission tables), and only
+within the user's own local authority."""
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, QuerySet
-from guardian.shortcuts import get_objects_for_user
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from guardian.utils import get_group_obj_perms_model
 
 from safeguarding.organisations.models import User
 from safeguarding.organisations.roles import Role
@@ -22,14 +23,34 @@ def reads_case_data(user: User | AnonymousUser) -> bool:
     return user.agency_id is not None and not user.has_role(Role.SYSTEM_ADMINISTRATOR)
 
 
+def _permission_id(perm: str) -> Subquery:
+    # A subquery rather than a cached id: PostgreSQL evaluates it once per statement (an InitPlan), and ids can
+    # change when a test database is flushed and its permissions recreated.
+    app_label, codename = perm.split(".", 1)
+    return Subquery(
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename).values("pk")[:1]
+    )
+
+
+def agency_holds_permission(user: User, perm: str, model: type[Model]) -> Exists:
+    """EXISTS (a grant of `perm` on this row to the user's agency group). Correlated, so each candidate row
+    costs one probe of guardian's unique (group, permission, object) index, however many rows the agency
+    can see. (guardian's get_objects_for_user builds `pk IN (all the group's grants)`, which reads every
+    grant the agency holds: over a second per request once an agency can see a few hundred thousand people.)
+    Object permissions are granted only to agency groups, never to single users or role groups."""
+    assert user.agency is not None
+    # guardian accepts a model class here too (it reads its content type), though its annotation says instance.
+    grant_model: Any = get_group_obj_perms_model(model)  # type: ignore[arg-type]
+    grants = grant_model.objects.filter(
+        content_object=OuterRef("pk"), permission_id=_permission_id(perm), group_id=user.agency.group_id
+    )
+    return Exists(grants)
+
+
 def scope_to_user(user: User | AnonymousUser, perm: str, queryset: QuerySet[ModelT]) -> QuerySet[ModelT]:
     if not reads_case_data(user):
         return queryset.none()
     assert isinstance(user, User) and user.agency is not None
-    return get_objects_for_user(
-        user,
-        perm,
-        klass=queryset.filter(local_authority_id=user.agency.local_authority_id),
-        with_superuser=False,
-        accept_global_perms=False,
+    return queryset.filter(
+        agency_holds_permission(user, perm, queryset.model), local_authority_id=user.agency.local_authority_id
     )

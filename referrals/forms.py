@@ -1,0 +1,691 @@
+"""Forms for the MASH front door. They check what a form can check (required, lengths, choices, real dates);
+the services decide everything else (a booking in the future, a referral received before the child was born)
+and the views show the services' refusals in the same error summary."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.forms import BoundField
+from django.utils import timezone
+
+from cases.models import LawfulBasis
+from referrals.choices import (
+    AppropriateAdult,
+    Concern,
+    Consent,
+    ContactMethod,
+    DecisionOutcome,
+    DrmItemKind,
+    RagRating,
+    ReferralSource,
+)
+from referrals.models import NARRATIVE_MAX
+from safeguarding.organisations.models import Agency
+from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
+
+SUMMARY_MAX = 4000
+SHORT_TEXT_MAX = 2000
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _text(attrs: dict[str, str] | None = None) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "govuk-input", **(attrs or {})})
+
+
+def _textarea(rows: int = 5) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"})
+
+
+def _yes_no(label: str, required_message: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+# --- A moment in time: GOV.UK date input (day, month, year) and a 24-hour time --------------------------------
+
+
+def _date_part(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
+        ),
+    )
+
+
+def _time_part(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text="Use the 24-hour clock, for example 14:30.",
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "off"}),
+    )
+
+
+@dataclass
+class MomentField:
+    """What templates/referrals/_moment.html needs to draw one date-and-time question."""
+
+    name: str
+    legend: str
+    hint: str
+    parts: list[tuple[BoundField, int]]
+    time: BoundField
+
+    @property
+    def date_errors(self) -> list[str]:
+        return [str(error) for error in self.parts[0][0].errors]
+
+
+class MomentsForm(forms.Form):
+    """A form with date-and-time questions. Each `name` in `moments` has four fields, `{name}_day`, `_month`,
+    `_year` and `_time`; clean() puts the Europe/London moment in cleaned_data[name]. A date error sits on the
+    day field and a time error on the time field, so each error summary link moves focus to an input."""
+
+    # name -> (legend, hint, what the errors call it)
+    moments: dict[str, tuple[str, str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.moment_fields = {
+            name: MomentField(
+                name=name,
+                legend=legend,
+                hint=hint,
+                parts=[(self[f"{name}_day"], 2), (self[f"{name}_month"], 2), (self[f"{name}_year"], 4)],
+                time=self[f"{name}_time"],
+            )
+            for name, (legend, hint, _) in self.moments.items()
+        }
+
+    @staticmethod
+    def initial_for(name: str, moment: datetime) -> dict[str, str]:
+        local = timezone.localtime(moment)
+        return {
+            f"{name}_day": str(local.day),
+            f"{name}_month": str(local.month),
+            f"{name}_year": str(local.year),
+            f"{name}_time": local.strftime("%H:%M"),
+        }
+
+    def _clean_moment(self, name: str, what: str) -> datetime | None:
+        parts = [
+            str(self.cleaned_data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")
+        ]
+        if not all(parts):
+            self.add_error(f"{name}_day", f"Enter {what}, including a day, month and year")
+            return None
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            self.add_error(f"{name}_day", f"{what.capitalize()} must be a real date, for example 27 3 2026")
+            return None
+        try:
+            day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            self.add_error(f"{name}_day", f"{what.capitalize()} must be a real date, for example 27 3 2026")
+            return None
+        raw_time = str(self.cleaned_data.get(f"{name}_time") or "")
+        match = TIME_PATTERN.match(raw_time)
+        if not raw_time.strip():
+            self.add_error(f"{name}_time", "Enter the time in hours and minutes, for example 14:30")
+            return None
+        if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            self.add_error(f"{name}_time", "Enter a real time in hours and minutes, for example 14:30")
+            return None
+        naive = datetime(day.year, day.month, day.day, int(match.group(1)), int(match.group(2)))
+        return timezone.make_aware(naive, timezone.get_current_timezone())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, (_, _, what) in self.moments.items():
+            cleaned[name] = self._clean_moment(name, what)
+        return cleaned
+
+
+# --- Search before create ------------------------------------------------------------------------------------
+
+
+class PersonSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Name or alias",
+        help_text="First name, last name, or any name the child is known by, including street names.",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-!-width-two-thirds",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={
+            "required": "Enter a name or alias to search for",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        help_text="For example, 27/03/2011. Leave blank if it is not known.",
+        required=False,
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
+        ),
+        error_messages={"invalid": "Date of birth must be a real date"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number",
+        help_text="10 digits, for example 485 777 3456. Leave blank if it is not known.",
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-10",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_date_of_birth(self) -> date | None:
+        value: date | None = self.cleaned_data.get("date_of_birth")
+        if value:
+            validate_date_of_birth(value)
+        return value
+
+    def clean_nhs_number(self) -> str | None:
+        value = (self.cleaned_data.get("nhs_number") or "").strip()
+        if not value:
+            return None
+        validate_nhs_number(value)
+        return normalise_nhs_number(value)
+
+
+NEW_PERSON = "new"
+
+
+class PersonChoiceForm(forms.Form):
+    """Which of the people found the referral is about, or none of them (a new record)."""
+
+    person = forms.CharField(error_messages={"required": "Select the person, or that none of these is them"})
+
+    def __init__(self, *args: Any, allowed: list[uuid.UUID], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = {str(pk) for pk in allowed} | {NEW_PERSON}
+
+    def clean_person(self) -> str:
+        value = str(self.cleaned_data["person"])
+        if value not in self.allowed:
+            raise forms.ValidationError("Select the person, or that none of these is them")
+        return value
+
+
+# --- The referral and the custody booking -------------------------------------------------------------------
+
+
+class _ReferralFieldsForm(MomentsForm):
+    """What every referral records: who referred, the concerns, what happened, consent and the lawful basis."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    referrer_agency = forms.ModelChoiceField(
+        label="Referring agency",
+        help_text="Leave blank if the referrer is not one of this authority's agencies.",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Not one of this authority's agencies",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Select a referring agency from the list"},
+    )
+    referrer_name = forms.CharField(
+        label="Referrer's name",
+        help_text="Leave blank if the referrer did not give their name.",
+        max_length=120,
+        required=False,
+        widget=_text({"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}),
+        error_messages={"max_length": "The referrer's name must be 120 characters or fewer"},
+    )
+    referrer_contact = forms.CharField(
+        label="Referrer's phone number or secure email",
+        max_length=200,
+        required=False,
+        widget=_text({"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}),
+        error_messages={"max_length": "The referrer's contact details must be 200 characters or fewer"},
+    )
+    concerns = forms.MultipleChoiceField(
+        label="What are the concerns?",
+        help_text="Select all that apply.",
+        choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one concern",
+            "invalid_choice": "Select concerns from the list",
+        },
+    )
+    narrative = forms.CharField(
+        label="What has happened?",
+        help_text="What the referrer told you, in their words where you can. Do not include more than is needed.",
+        max_length=NARRATIVE_MAX,
+        widget=_textarea(8),
+        error_messages={
+            "required": "Enter what has happened",
+            "max_length": f"What has happened must be {NARRATIVE_MAX:,} characters or fewer",
+        },
+    )
+    consent = forms.ChoiceField(
+        label="Consent to share information",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether consent was sought",
+            "invalid_choice": "Select whether consent was sought",
+        },
+    )
+    consent_not_sought_reason = forms.CharField(
+        label="If consent was not sought, why not?",
+        help_text="Only if consent was not sought. For example, asking could place the child at greater risk.",
+        max_length=SHORT_TEXT_MAX,
+        required=False,
+        widget=_textarea(3),
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the lawful basis for sharing",
+            "invalid_choice": "Select the lawful basis for sharing",
+        },
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["referrer_agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = agencies
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (
+            cleaned.get("consent") == Consent.NOT_SOUGHT
+            and not (cleaned.get("consent_not_sought_reason") or "").strip()
+        ):
+            self.add_error("consent_not_sought_reason", "Explain why consent was not sought")
+        return cleaned
+
+    def common_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        consent = data["consent"]
+        return {
+            "referrer_agency": data.get("referrer_agency"),
+            "referrer_name": data.get("referrer_name") or "",
+            "referrer_contact": data.get("referrer_contact") or "",
+            "concerns": list(data["concerns"]),
+            "narrative": data["narrative"],
+            "consent": consent,
+            "consent_not_sought_reason": data.get("consent_not_sought_reason", "")
+            if consent == Consent.NOT_SOUGHT
+            else "",
+            "lawful_basis": data["lawful_basis"],
+        }
+
+
+class ReferralForm(_ReferralFieldsForm):
+    received_at_day = _date_part("Day")
+    received_at_month = _date_part("Month")
+    received_at_year = _date_part("Year")
+    received_at_time = _time_part("Time received")
+    source = forms.ChoiceField(
+        label="Source of the referral",
+        help_text="Children in Need census referral source, or one of the routes the partnership tracks.",
+        choices=[("", "Choose a source"), *ReferralSource.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={
+            "required": "Select the source of the referral",
+            "invalid_choice": "Select a source from the list",
+        },
+    )
+
+    moments = {
+        "received_at": (
+            "When did the MASH receive it?",
+            "The date and time it reached the MASH, not now. For example, 27 3 2026.",
+            "the date it was received",
+        )
+    }
+    field_order = [
+        "idempotency_key",
+        "source",
+        "referrer_agency",
+        "referrer_name",
+        "referrer_contact",
+        "received_at_day",
+        "received_at_month",
+        "received_at_year",
+        "received_at_time",
+        "concerns",
+        "narrative",
+        "consent",
+        "consent_not_sought_reason",
+        "lawful_basis",
+    ]
+
+    def referral_data(self) -> dict[str, Any]:
+        return {
+            **self.common_data(),
+            "source": self.cleaned_data["source"],
+            "received_at": self.cleaned_data["received_at"],
+        }
+
+
+class CustodyBookingForm(_ReferralFieldsForm):
+    police_force = forms.CharField(
+        label="Police force",
+        max_length=120,
+        widget=_text({"class": "govuk-input govuk-!-width-two-thirds"}),
+        error_messages={
+            "required": "Enter the police force holding the child",
+            "max_length": "The police force must be 120 characters or fewer",
+        },
+    )
+    out_of_area = _yes_no(
+        "Is the force outside this authority's area?",
+        "Select yes if the force is outside this authority's area",
+    )
+    custody_suite = forms.CharField(
+        label="Custody suite",
+        max_length=120,
+        widget=_text({"class": "govuk-input govuk-!-width-two-thirds"}),
+        error_messages={
+            "required": "Enter the custody suite",
+            "max_length": "The custody suite must be 120 characters or fewer",
+        },
+    )
+    booked_in_at_day = _date_part("Day")
+    booked_in_at_month = _date_part("Month")
+    booked_in_at_year = _date_part("Year")
+    booked_in_at_time = _time_part("Time booked in")
+    arrest_reason = forms.CharField(
+        label="Offence or reason for arrest",
+        max_length=500,
+        widget=_textarea(3),
+        error_messages={
+            "required": "Enter the offence or reason for arrest",
+            "max_length": "The reason for arrest must be 500 characters or fewer",
+        },
+    )
+    appropriate_adult = forms.ChoiceField(
+        label="Appropriate adult",
+        choices=AppropriateAdult.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether an appropriate adult is present",
+            "invalid_choice": "Select whether an appropriate adult is present",
+        },
+    )
+    pace_transfer_requested = _yes_no(
+        "Has a PACE section 38(6) transfer been requested?",
+        "Select yes if a PACE section 38(6) transfer has been requested",
+        help_text="Transfer to local authority accommodation instead of being held overnight in custody.",
+    )
+
+    moments = {
+        "booked_in_at": (
+            "When was the child booked into custody?",
+            "The booking time on the custody record, not now: the Golden Hour runs from it. For example, 27 3 2026.",
+            "the date the child was booked in",
+        )
+    }
+    field_order = [
+        "idempotency_key",
+        "police_force",
+        "out_of_area",
+        "custody_suite",
+        "booked_in_at_day",
+        "booked_in_at_month",
+        "booked_in_at_year",
+        "booked_in_at_time",
+        "arrest_reason",
+        "appropriate_adult",
+        "pace_transfer_requested",
+        "referrer_agency",
+        "referrer_name",
+        "referrer_contact",
+        "concerns",
+        "narrative",
+        "consent",
+        "consent_not_sought_reason",
+        "lawful_basis",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referrer_name"].label = "Custody officer's name"
+        self.fields["referrer_name"].help_text = ""
+        self.fields["referrer_contact"].label = "Custody officer's phone number or secure email"
+        self.fields["referrer_agency"].label = "Police agency"
+        self.fields["referrer_agency"].help_text = "Leave blank for a force outside this authority."
+
+    def referral_data(self) -> dict[str, Any]:
+        return self.common_data()
+
+    def booking_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "police_force": data["police_force"],
+            "out_of_area": data["out_of_area"],
+            "custody_suite": data["custody_suite"],
+            "booked_in_at": data["booked_in_at"],
+            "arrest_reason": data["arrest_reason"],
+            "appropriate_adult": data["appropriate_adult"],
+            "pace_transfer_requested": data["pace_transfer_requested"],
+        }
+
+
+class InformationShareForm(MomentsForm):
+    shared_at_day = _date_part("Day")
+    shared_at_month = _date_part("Month")
+    shared_at_year = _date_part("Year")
+    shared_at_time = _time_part("Time shared")
+    shared_with = forms.CharField(
+        label="Who in custody did you share it with?",
+        help_text="Name and role, for example the custody sergeant on duty.",
+        max_length=200,
+        widget=_text({"class": "govuk-input govuk-!-width-two-thirds"}),
+        error_messages={
+            "required": "Enter who in custody you shared it with",
+            "max_length": "Who you shared it with must be 200 characters or fewer",
+        },
+    )
+    summary = forms.CharField(
+        label="What did you share?",
+        help_text="The safeguarding information given to custody, and the lawful basis if it differs.",
+        max_length=SUMMARY_MAX,
+        widget=_textarea(5),
+        error_messages={
+            "required": "Enter what you shared",
+            "max_length": "What you shared must be 4,000 characters or fewer",
+        },
+    )
+
+    moments = {
+        "shared_at": (
+            "When did you share it?",
+            "For example, 27 3 2026. The Golden Hour is met at this time.",
+            "the date you shared it",
+        )
+    }
+    field_order = [
+        "shared_at_day",
+        "shared_at_month",
+        "shared_at_year",
+        "shared_at_time",
+        "shared_with",
+        "summary",
+    ]
+
+
+# --- Information gathering ----------------------------------------------------------------------------------
+
+
+class RateForm(forms.Form):
+    rag_rating = forms.ChoiceField(
+        label="RAG rating",
+        help_text="Red asks for answers within 4 working hours.",
+        choices=RagRating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a RAG rating", "invalid_choice": "Select a RAG rating"},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Which agencies should check their records?",
+        help_text="Select all that apply. Each agency is asked separately and sees only its own request.",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one agency to ask for information",
+            "invalid_choice": "Select agencies from the list",
+            "invalid_pk_value": "Select agencies from the list",
+        },
+    )
+    question = forms.CharField(
+        label="What do you want to know?",
+        help_text="Optional. Every agency asked sees this.",
+        required=False,
+        max_length=SHORT_TEXT_MAX,
+        widget=_textarea(3),
+        error_messages={"max_length": "The question must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agencies"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = agencies
+
+
+class InformationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your agency's answer",
+        help_text="What your records show. Only the MASH sees it unless you share it below.",
+        max_length=NARRATIVE_MAX,
+        widget=_textarea(8),
+        error_messages={
+            "required": "Enter your agency's answer",
+            "max_length": f"The answer must be {NARRATIVE_MAX:,} characters or fewer",
+        },
+    )
+    share_with = forms.ModelMultipleChoiceField(
+        label="Share your answer with other agencies asked (optional)",
+        help_text="Only if they need to know. The MASH always sees it.",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Select agencies from the list",
+            "invalid_pk_value": "Select agencies from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["share_with"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = agencies
+
+
+# --- Decision and urgent response ---------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision", "invalid_choice": "Select a decision"},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        help_text="Why, with the risks and the information from each agency that led to it.",
+        max_length=SUMMARY_MAX,
+        widget=_textarea(6),
+        error_messages={
+            "required": "Enter the rationale for the decision",
+            "max_length": "The rationale must be 4,000 characters or fewer",
+        },
+    )
+
+
+class UrgentContactForm(MomentsForm):
+    occurred_at_day = _date_part("Day")
+    occurred_at_month = _date_part("Month")
+    occurred_at_year = _date_part("Year")
+    occurred_at_time = _time_part("Time of contact")
+    method = forms.ChoiceField(
+        label="How did you make contact?",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how you made contact",
+            "invalid_choice": "Select how you made contact",
+        },
+    )
+    support_offered = forms.CharField(
+        label="What support did you offer?",
+        max_length=SUMMARY_MAX,
+        widget=_textarea(5),
+        error_messages={
+            "required": "Enter the support you offered",
+            "max_length": "The support offered must be 4,000 characters or fewer",
+        },
+    )
+    support_accepted = _yes_no(
+        "Did the child accept the support?", "Select yes if the child accepted the support"
+    )
+
+    moments = {
+        "occurred_at": (
+            "When did you first make direct contact with the child?",
+            "For example, 27 3 2026. The 48-hour clock is met at this time.",
+            "the date of contact",
+        )
+    }
+    field_order = [
+        "occurred_at_day",
+        "occurred_at_month",
+        "occurred_at_year",
+        "occurred_at_time",
+        "method",
+        "support_offered",
+        "support_accepted",
+    ]
+
+
+# --- Daily Risk Management meeting --------------------------------------------------------------------------
+
+
+class DrmOutcomeForm(forms.Form):
+    """One item's outcome. Each item's form has its own prefix, so ids stay unique on the page."""
+
+    referral = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=DrmItemKind.choices, widget=forms.HiddenInput)
+    outcome = forms.CharField(
+        label="Outcome agreed",
+        max_length=SUMMARY_MAX,
+        widget=_textarea(2),
+        error_messages={
+            "required": "Enter the outcome agreed at the meeting",
+            "max_length": "The outcome must be 4,000 characters or fewer",
+        },
+    )
