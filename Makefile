@@ -14,7 +14,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k sign_in -x"
 PYTEST_ARGS ?=
 
-.PHONY: help venv install static run test lint fmt chromium
+.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals
 
 help:
 	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
@@ -23,6 +23,8 @@ help:
 	@echo "make fmt      ruff check --fix, ruff format"
 	@echo "make install  create $(VENV) and install pinned Python packages (constraints.txt)"
 	@echo "make static   npm ci, then copy front-end assets into $(VENDOR)/"
+	@echo "make bench-deadlines  100,000 clocks, 10,000 falling due in a minute (docs/benchmarks.md)"
+	@echo "make bench-referrals  referral API vs a bare endpoint at 32 clients; person search over 500,000 people"
 
 venv: $(BIN)/python
 
@@ -73,3 +75,10 @@ fmt: install
 
 test: install static chromium lint
 	DJANGO_SETTINGS_MODULE=safeguarding.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks print their figures, write them to docs/benchmarks.md, and end with one line of key=value.
+bench-deadlines: install
+	$(BIN)/python -m bench.deadlines
+
+bench-referrals: install
+	$(BIN)/python -m bench.referrals
