@@ -1,24 +1,20 @@
 """The one Celery app. Tasks are discovered from every installed app's tasks.py."""
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from celery import Celery
-from celery.signals import before_task_publish
+from celery.app.amqp import AMQP
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings.local")
-
-app = Celery("safeguarding")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 
 class LongEtaRefused(RuntimeError):
     """A task was scheduled further ahead than CELERY_MAX_ETA_SECONDS."""
 
 
-@before_task_publish.connect(dispatch_uid="refuse-long-eta")
 def refuse_long_eta(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
     """With the Redis broker, a task with a long ETA sits in a worker's memory, is redelivered after the
     visibility timeout and vanishes on a flush. Deadlines therefore live in PostgreSQL; this guard makes any
@@ -38,3 +34,24 @@ def refuse_long_eta(headers: dict[str, Any] | None = None, **kwargs: Any) -> Non
             f"Task {(headers or {}).get('task')} scheduled {ahead:.0f} s ahead; the limit is {limit} s. "
             "Store the time in PostgreSQL and let the sweep find it."
         )
+
+
+class RefuseLongEtaAMQP(AMQP):
+    """Checks every task message on its way to the broker. (A before_task_publish signal receiver cannot
+    refuse: Celery logs a receiver's exception and publishes anyway.)"""
+
+    def _create_task_sender(self) -> Callable[..., Any]:
+        send: Callable[..., Any] = super()._create_task_sender()  # type: ignore[misc]  # untyped in celery-types
+
+        def send_unless_too_far_ahead(
+            producer: Any, name: str, message: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            refuse_long_eta(headers=message.headers)
+            return send(producer, name, message, *args, **kwargs)
+
+        return send_unless_too_far_ahead
+
+
+app = Celery("safeguarding", amqp=RefuseLongEtaAMQP)
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -14,7 +14,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import F
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from safeguarding.deadlines.models import (
@@ -83,17 +84,30 @@ def _wording(message: OutboxMessage) -> tuple[str, str]:
     )
 
 
-def _ensure_delivery_rows(message: OutboxMessage) -> list[int]:
+def _ensure_delivery_rows(message: OutboxMessage) -> list[tuple[int, str]]:
+    """The (message, recipient, channel) rows, committed before anything is sent, as (id, channel) pairs. One
+    INSERT ... ON CONFLICT DO NOTHING (the unique key keeps a row an earlier attempt wrote) and one SELECT,
+    however many recipients."""
+    wanted = [
+        (recipient.pk, channel)
+        for recipient in recipients_for(message)
+        for channel in [DeliveryChannel.IN_APP] + ([DeliveryChannel.EMAIL] if recipient.email else [])
+    ]
     with transaction.atomic():
-        ids = []
-        for recipient in recipients_for(message):
-            channels = [DeliveryChannel.IN_APP] + ([DeliveryChannel.EMAIL] if recipient.email else [])
-            for channel in channels:
-                delivery, _ = Delivery.objects.get_or_create(
-                    outbox=message, recipient=recipient, channel=channel
-                )
-                ids.append(delivery.pk)
-        return ids
+        Delivery.objects.bulk_create(
+            [
+                Delivery(outbox=message, recipient_id=recipient_id, channel=channel)
+                for recipient_id, channel in wanted
+            ],
+            ignore_conflicts=True,
+        )
+    ids = {
+        (recipient_id, channel): pk
+        for pk, recipient_id, channel in Delivery.objects.filter(outbox=message).values_list(
+            "pk", "recipient_id", "channel"
+        )
+    }
+    return [(ids[key], key[1]) for key in wanted]
 
 
 def _pause_for_crash_tests() -> None:
@@ -103,10 +117,58 @@ def _pause_for_crash_tests() -> None:
         time.sleep(delay)
 
 
+def _notifications_link() -> str:
+    """Where the email sends people. An escalation must go out even if the notifications page is missing or
+    renamed: a NoReverseMatch here used to fail every email send, retrying for ever."""
+    try:
+        path = reverse("deadlines:notifications")
+    except NoReverseMatch:
+        logger.warning("No URL named deadlines:notifications; escalation emails link to the home page")
+        path = "/"
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_in_app(delivery_ids: list[int]) -> None:
+    """A message's in-app notifications in one transaction: lock the delivery rows (in id order, so two workers
+    never deadlock), write each notification (unique per delivery, so never doubled) and mark the rows sent.
+    Nothing leaves the database, so doing them together opens no duplicate window."""
+    if not delivery_ids:
+        return
+    with transaction.atomic():
+        pending = list(
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("outbox__deadline")
+            .filter(pk__in=delivery_ids, channel=DeliveryChannel.IN_APP)
+            .exclude(state=DeliveryState.SENT)
+            .order_by("pk")
+        )
+        if not pending:
+            return
+        notifications = []
+        for delivery in pending:
+            title, body = _wording(delivery.outbox)
+            notifications.append(
+                Notification(
+                    recipient_id=delivery.recipient_id,
+                    delivery=delivery,
+                    deadline_id=delivery.outbox.deadline_id,
+                    title=title,
+                    body=body,
+                )
+            )
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        Delivery.objects.filter(pk__in=[delivery.pk for delivery in pending]).update(
+            state=DeliveryState.SENT, sent_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+        )
+
+
 def _send_one(delivery_id: int) -> None:
     with transaction.atomic():
+        # Lock the delivery row only (OF self): a bare FOR UPDATE would also lock every joined row (the
+        # message, the clock, the owning agency and the recipient) for the length of the send, serialising
+        # every worker sending for the same agency and blocking the clock's owner from meeting it meanwhile.
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("outbox__deadline__owning_agency", "recipient")
             .get(pk=delivery_id)
         )
@@ -126,7 +188,7 @@ def _send_one(delivery_id: int) -> None:
             )
         else:
             _pause_for_crash_tests()
-            link = settings.SITE_URL.rstrip("/") + reverse("deadlines:notifications")
+            link = _notifications_link()
             EmailMessage(
                 subject=f"[Reachable] {title}",
                 body=f"{body}\n\nSign in to see it: {link}\n\nThis email contains no personal details by design.",
@@ -149,10 +211,36 @@ def outbox_deliver(*, outbox_id: int) -> bool:
     ).get(pk=outbox_id)
     if message.delivered_at is not None:
         return True
-    for delivery_id in _ensure_delivery_rows(message):
-        _send_one(delivery_id)
+    deliveries = _ensure_delivery_rows(message)
+    _send_in_app([pk for pk, channel in deliveries if channel == DeliveryChannel.IN_APP])
+    # Every email is attempted even when an earlier one fails: one refused mailbox (a leaver's address) used to
+    # stop the message at that recipient, so the manager after them never heard of the breach. A failure is
+    # recorded on its row and re-raised once the rest are done, so the task retries what is left.
+    failures: list[Exception] = []
+    for pk, channel in deliveries:
+        if channel != DeliveryChannel.IN_APP:
+            try:
+                _send_one(pk)
+            except Exception as error:
+                failures.append(error)
+                _record_failure(pk, error)
+    if failures:
+        raise failures[0]
     OutboxMessage.objects.filter(pk=message.pk, delivered_at__isnull=True).update(delivered_at=timezone.now())
     return True
+
+
+def _record_failure(delivery_id: int, error: Exception) -> None:
+    logger.warning("Delivery %s failed: %s", delivery_id, error)
+    try:
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery_id).exclude(state=DeliveryState.SENT).update(
+                state=DeliveryState.FAILED,
+                attempts=F("attempts") + 1,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+            )
+    except Exception:
+        logger.exception("Could not record the failure of delivery %s", delivery_id)
 
 
 def outbox_claim_for_dispatch(*, stale_after: timedelta, limit: int = 500) -> list[int]:

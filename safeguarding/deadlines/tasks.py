@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=60,  # never schedule a retry further ahead than the broker can safely hold
     retry_jitter=True,
     max_retries=None,
+    ignore_result=True,  # nothing reads it: storing None in Redis for every message is a write per task
 )
 def deliver_outbox_message(outbox_id: int) -> None:
     outbox_deliver(outbox_id=outbox_id)
