@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import Celery
 from celery.app.amqp import AMQP
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguarding.settings.local")
 
@@ -55,3 +56,13 @@ class RefuseLongEtaAMQP(AMQP):
 app = Celery("safeguarding", amqp=RefuseLongEtaAMQP)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect(dispatch_uid="close-old-connections-before-task")
+@task_postrun.connect(dispatch_uid="close-old-connections-after-task")
+def close_old_connections_around_tasks(**kwargs: Any) -> None:
+    """With CELERY_DB_REUSE_MAX, workers keep connections between tasks; this applies Django's usual
+    per-request rules (CONN_MAX_AGE, CONN_HEALTH_CHECKS) at task boundaries instead."""
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -255,7 +255,11 @@ def outbox_claim_for_dispatch(*, stale_after: timedelta, limit: int = 500) -> li
             WITH pending AS (
                 SELECT id FROM deadlines_outboxmessage
                 WHERE delivered_at IS NULL
-                  AND (dispatched_at IS NULL OR dispatched_at < clock_timestamp() - %(stale)s::interval)
+                  -- Re-dispatch a lost task after `stale`, then back off (2x, 4x ... 32x) so that a backlog
+                  -- of slow deliveries is not queued again and again.
+                  AND (dispatched_at IS NULL
+                       OR dispatched_at < (SELECT clock_timestamp())
+                          - %(stale)s::interval * LEAST(power(2, GREATEST(dispatch_count - 1, 0)), 32))
                 ORDER BY created_at
                 LIMIT %(limit)s
                 FOR UPDATE SKIP LOCKED

@@ -28,7 +28,7 @@ class OverdueClocks(HealthCheck):
         # Served by the partial index on running clocks' due_at.
         self.measurement = _age_seconds(
             "SELECT EXTRACT(EPOCH FROM clock_timestamp() - MIN(due_at)) FROM deadlines_deadline "
-            "WHERE status = 'running' AND due_at <= clock_timestamp()"
+            "WHERE status = 'running' AND due_at <= (SELECT clock_timestamp())"
         )
         limit = settings.DEADLINES_HEALTH_MAX_OVERDUE_SECONDS
         if self.measurement > limit:

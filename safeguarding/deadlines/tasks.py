@@ -13,6 +13,10 @@ from safeguarding.deadlines.services import deadline_sweep
 logger = logging.getLogger(__name__)
 
 
+# Messages per delivery task: enough to spread Celery's per-task cost, few enough that a retry is cheap.
+DELIVERY_BATCH = 25
+
+
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
@@ -23,8 +27,18 @@ logger = logging.getLogger(__name__)
     max_retries=None,
     ignore_result=True,  # nothing reads it: storing None in Redis for every message is a write per task
 )
-def deliver_outbox_message(outbox_id: int) -> None:
-    outbox_deliver(outbox_id=outbox_id)
+def deliver_outbox_messages(outbox_ids: list[int]) -> None:
+    """Deliver each message; a failure of one does not hold up the others. Delivery is idempotent, so the
+    retry after a failure re-runs the batch and only what is left is sent."""
+    failures: list[Exception] = []
+    for outbox_id in outbox_ids:
+        try:
+            outbox_deliver(outbox_id=outbox_id)
+        except Exception as error:
+            logger.warning("Delivery of outbox message %s failed: %s", outbox_id, error)
+            failures.append(error)
+    if failures:
+        raise failures[0]
 
 
 def dispatch_pending_outbox(*, stale_after: timedelta | None = None) -> int:
@@ -34,8 +48,8 @@ def dispatch_pending_outbox(*, stale_after: timedelta | None = None) -> int:
         else timedelta(seconds=settings.DEADLINES_REDISPATCH_AFTER_SECONDS)
     )
     ids = outbox_claim_for_dispatch(stale_after=stale)
-    for outbox_id in ids:
-        deliver_outbox_message.delay(outbox_id)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        deliver_outbox_messages.delay(ids[start : start + DELIVERY_BATCH])
     return len(ids)
 
 

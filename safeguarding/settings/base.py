@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -218,6 +219,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "options": {"expires": 10},
     },
 }
+# The sweep has a queue of its own, so it never waits behind a backlog of deliveries. Workers consume both
+# queues by default; production also runs a worker for the sweep queue alone (docker-compose.yml).
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("deadlines-sweep"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"safeguarding.deadlines.tasks.sweep_deadlines": {"queue": "deadlines-sweep"}}
+# Keep workers' database connections between tasks (Celery otherwise reconnects for every task);
+# safeguarding/celery.py still applies CONN_MAX_AGE and health checks around each task.
+CELERY_DB_REUSE_MAX = 1000
 # Redis broker: a task not acknowledged within this time is given to another worker. Our tasks are short, and
 # nothing is ever scheduled far ahead (see safeguarding/celery.py), so a short timeout loses nothing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}

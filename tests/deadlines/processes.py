@@ -4,7 +4,9 @@ The processes run the test settings against the pytest test database (whatever p
 the test Redis database, and write mail to files so tests can count what was really sent. Tests that use
 them need `@pytest.mark.django_db(transaction=True)`: the processes see only committed rows."""
 
+import base64
 import email
+import json
 import os
 import re
 import signal
@@ -92,6 +94,19 @@ def flush_test_redis() -> None:
 def queued_messages() -> int:
     with redis_client() as client:
         return int(client.llen("celery"))
+
+
+def queued_outbox_ids() -> set[int]:
+    """Outbox ids carried by the delivery tasks waiting in the broker (each task carries a batch)."""
+    ids: set[int] = set()
+    with redis_client() as client:
+        for raw in client.lrange("celery", 0, -1):
+            message = json.loads(raw)
+            if message["headers"]["task"] != "safeguarding.deadlines.tasks.deliver_outbox_messages":
+                continue
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            ids.update(args[0])
+    return ids
 
 
 @dataclass

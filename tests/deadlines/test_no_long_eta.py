@@ -17,7 +17,7 @@ from celery import Task
 from django.conf import settings
 
 from safeguarding.celery import LongEtaRefused, app
-from safeguarding.deadlines.tasks import deliver_outbox_message, sweep_deadlines
+from safeguarding.deadlines.tasks import deliver_outbox_messages, sweep_deadlines
 from tests.deadlines.processes import redis_client
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -30,9 +30,12 @@ def long_eta_probe() -> None:
     """Any task at all on the app, not only the deadline ones: the limit is the app's."""
 
 
+QUEUES = ("celery", "deadlines-sweep")
+
+
 def _queued_task_ids() -> set[str]:
     with redis_client() as client:
-        return {json.loads(raw)["headers"]["id"] for raw in client.lrange("celery", 0, -1)}
+        return {json.loads(raw)["headers"]["id"] for queue in QUEUES for raw in client.lrange(queue, 0, -1)}
 
 
 @pytest.fixture
@@ -41,9 +44,10 @@ def task_id() -> Iterator[str]:
     ident = str(uuid.uuid4())
     yield ident
     with redis_client() as client:
-        for raw in client.lrange("celery", 0, -1):
-            if json.loads(raw)["headers"]["id"] == ident:
-                client.lrem("celery", 0, raw)
+        for queue in QUEUES:
+            for raw in client.lrange(queue, 0, -1):
+                if json.loads(raw)["headers"]["id"] == ident:
+                    client.lrem(queue, 0, raw)
 
 
 def test_the_limit_is_sixty_seconds() -> None:
@@ -51,19 +55,21 @@ def test_the_limit_is_sixty_seconds() -> None:
 
 
 @pytest.mark.parametrize(
-    "task", [deliver_outbox_message, sweep_deadlines, long_eta_probe], ids=lambda t: t.name
+    "task", [deliver_outbox_messages, sweep_deadlines, long_eta_probe], ids=lambda t: t.name
 )
 def test_a_long_countdown_is_refused_and_nothing_is_published(task: Task, task_id: str) -> None:
     with pytest.raises(LongEtaRefused, match="scheduled 120 s ahead"):
-        task.apply_async(args=[1] if task is deliver_outbox_message else [], countdown=120, task_id=task_id)
+        task.apply_async(
+            args=[[1]] if task is deliver_outbox_messages else [], countdown=120, task_id=task_id
+        )
     assert task_id not in _queued_task_ids()
 
 
-@pytest.mark.parametrize("task", [deliver_outbox_message, long_eta_probe], ids=lambda t: t.name)
+@pytest.mark.parametrize("task", [deliver_outbox_messages, long_eta_probe], ids=lambda t: t.name)
 def test_a_long_eta_is_refused_and_nothing_is_published(task: Task, task_id: str) -> None:
     with pytest.raises(LongEtaRefused):
         task.apply_async(
-            args=[1] if task is deliver_outbox_message else [],
+            args=[[1]] if task is deliver_outbox_messages else [],
             eta=datetime.now(UTC) + timedelta(hours=1),
             task_id=task_id,
         )
@@ -78,8 +84,8 @@ def test_a_short_countdown_is_allowed(task: Task, task_id: str) -> None:
 
 
 def test_the_delivery_tasks_retries_stay_within_the_limit() -> None:
-    assert deliver_outbox_message.retry_backoff
-    assert deliver_outbox_message.retry_backoff_max <= LIMIT
+    assert deliver_outbox_messages.retry_backoff
+    assert deliver_outbox_messages.retry_backoff_max <= LIMIT
 
 
 # ---- The static scan -------------------------------------------------------------------------------------------
