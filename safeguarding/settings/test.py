@@ -29,3 +29,6 @@ STORAGES = {
 # Lets crash tests hold a delivery between committing its row and sending (see deadlines/delivery.py).
 DEADLINES_TEST_HOOKS = True
 DEADLINES_REDISPATCH_AFTER_SECONDS = env.int("DEADLINES_REDISPATCH_AFTER_SECONDS", default=3)
+# Serve static files straight from the app folders (no collectstatic in development and tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
