@@ -1,7 +1,15 @@
-from django.db.models import Q
+import uuid
+from datetime import date, datetime
 
-from referrals.models import InformationRequest, Referral
-from safeguarding.organisations.models import User
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
+from django.db.models.functions import Coalesce
+
+from referrals.choices import ReferralStatus
+from referrals.models import CustodyBooking, DrmItem, InformationRequest, Referral
+from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatus
+from safeguarding.deadlines.policies import PolicyCode
+from safeguarding.organisations.access import scope_to_user
+from safeguarding.organisations.models import Agency, User
 
 
 def information_requests_for(*, referral: Referral) -> list[InformationRequest]:
@@ -22,3 +30,125 @@ def information_answers_visible_to(*, user: User, referral: Referral) -> list[In
     if user.agency_id != referral.mash_agency_id:
         queryset = queryset.filter(Q(agency_id=user.agency_id) | Q(answer_shared_with=user.agency_id))
     return list(queryset.distinct().order_by("agency__name"))
+
+
+# --- Reads for the MASH's pages and queues ------------------------------------------------------------------
+
+REFERRAL_SUBJECT = "referral"
+CUSTODY_SUBJECT = "custody_booking"
+REQUEST_SUBJECT = "information_request"
+REFERRAL_CLOCK_SUBJECTS = (REFERRAL_SUBJECT, CUSTODY_SUBJECT, REQUEST_SUBJECT)
+REFERRAL_SORTS = {
+    "-received": ("-received_at",),
+    "received": ("received_at",),
+    "name": ("person__family_name", "person__given_name", "-received_at"),
+    "-name": ("-person__family_name", "-person__given_name", "-received_at"),
+}
+OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.GATHERING)
+
+
+def authority_agencies(*, user: User) -> QuerySet[Agency]:
+    assert user.agency is not None
+    return Agency.objects.filter(local_authority_id=user.agency.local_authority_id).order_by("name")
+
+
+def referral_queue(*, user: User, status: str, sort: str) -> QuerySet[Referral]:
+    """Referrals the user may see, by status ("open" for received or gathering), newest first (served by
+    referral_queue_idx)."""
+    queryset = scope_to_user(
+        user, "referrals.view_referral", Referral.objects.select_related("person", "referrer_agency")
+    )
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_REFERRAL_STATUSES)
+    elif status in ReferralStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by(*REFERRAL_SORTS.get(sort, REFERRAL_SORTS["-received"]), "pk")
+
+
+def request_clocks(*, request_ids: list[uuid.UUID]) -> QuerySet[Deadline]:
+    """The clocks of these information requests: one query."""
+    return Deadline.objects.filter(subject_type=REQUEST_SUBJECT, subject_id__in=request_ids).order_by(
+        "started_at"
+    )
+
+
+def information_requests_awaiting_answer(*, user: User) -> QuerySet[InformationRequest]:
+    """The user's agency's unanswered requests, oldest first (served by request_queue_idx)."""
+    assert user.agency is not None
+    return (
+        InformationRequest.objects.filter(
+            agency_id=user.agency.pk,
+            answered_at__isnull=True,
+            referral__local_authority_id=user.agency.local_authority_id,
+        )
+        .select_related("referral__person", "referral__mash_agency")
+        .order_by("created_at", "pk")
+    )
+
+
+def agencies_asked(*, referral: Referral, besides: uuid.UUID) -> QuerySet[Agency]:
+    """The other agencies asked about this referral: whom an answering agency may share its answer with."""
+    return Agency.objects.filter(information_requests__referral=referral).exclude(pk=besides).order_by("name")
+
+
+def urgent_response_clocks(*, user: User) -> list[tuple[Deadline, Referral]]:
+    """Open urgent response clocks of the user's agency, soonest due first, each with its referral: two
+    queries."""
+    assert user.agency is not None
+    clocks = list(
+        Deadline.objects.filter(
+            local_authority_id=user.agency.local_authority_id,
+            owning_agency_id=user.agency_id,
+            policy=PolicyCode.URGENT_RESPONSE,
+            subject_type=REFERRAL_SUBJECT,
+            status__in=OPEN_STATUSES,
+        ).order_by("due_at", "pk")
+    )
+    referrals = {
+        referral.pk: referral
+        for referral in scope_to_user(
+            user, "referrals.view_referral", Referral.objects.select_related("person")
+        ).filter(pk__in=[clock.subject_id for clock in clocks])
+    }
+    return [(clock, referrals[clock.subject_id]) for clock in clocks if clock.subject_id in referrals]
+
+
+def breached_referral_clocks(*, local_authority_id: uuid.UUID, now: datetime) -> list[Deadline]:
+    """Open clocks past due on a referral, its custody booking or an information request, each annotated
+    with its referral's id (`referral_id`): one query."""
+    referral_of_booking = CustodyBooking.objects.filter(pk=OuterRef("subject_id")).values("referral_id")[:1]
+    referral_of_request = InformationRequest.objects.filter(pk=OuterRef("subject_id")).values("referral_id")[
+        :1
+    ]
+    return list(
+        Deadline.objects.filter(
+            local_authority_id=local_authority_id, subject_type__in=REFERRAL_CLOCK_SUBJECTS
+        )
+        .filter(Q(status=DeadlineStatus.BREACHED) | Q(status=DeadlineStatus.RUNNING, due_at__lte=now))
+        .annotate(
+            referral_id=Coalesce(
+                Subquery(referral_of_booking, output_field=UUIDField()),
+                Subquery(referral_of_request, output_field=UUIDField()),
+                F("subject_id"),
+                Value(None, output_field=UUIDField()),
+            )
+        )
+        .order_by("due_at", "pk")
+    )
+
+
+def drm_items(*, local_authority_id: uuid.UUID, meeting_date: date) -> list[DrmItem]:
+    return list(
+        DrmItem.objects.filter(
+            local_authority_id=local_authority_id, meeting_date=meeting_date
+        ).select_related("outcome_recorded_by")
+    )
+
+
+def referrals_for_drm(
+    *, user: User, received_from: datetime, received_before: datetime, also: set[uuid.UUID]
+) -> QuerySet[Referral]:
+    """The meeting's referrals the user may see: those received that day, and any others on its list."""
+    return scope_to_user(user, "referrals.view_referral", Referral.objects.select_related("person")).filter(
+        Q(received_at__gte=received_from, received_at__lt=received_before) | Q(pk__in=also)
+    )

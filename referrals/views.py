@@ -12,8 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
-from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,7 +40,23 @@ from referrals.forms import (
     UrgentContactForm,
 )
 from referrals.models import CustodyBooking, DrmItem, InformationRequest, MashDecision, Referral
-from referrals.selectors import information_answers_visible_to, information_requests_for
+from referrals.selectors import (
+    CUSTODY_SUBJECT,
+    REFERRAL_SORTS,
+    REFERRAL_SUBJECT,
+    REQUEST_SUBJECT,
+    agencies_asked,
+    authority_agencies,
+    breached_referral_clocks,
+    drm_items,
+    information_answers_visible_to,
+    information_requests_awaiting_answer,
+    information_requests_for,
+    referral_queue,
+    referrals_for_drm,
+    request_clocks,
+    urgent_response_clocks,
+)
 from referrals.services import (
     MASH_ROLES,
     custody_booking_create,
@@ -57,10 +71,9 @@ from referrals.services import (
 from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.common.pagination import paginate
 from safeguarding.deadlines.access import ClockSubject
-from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatus
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.views import ClockRow, clock_panel_context, clock_row
-from safeguarding.organisations.access import reads_case_data, scope_to_user
+from safeguarding.organisations.access import reads_case_data
 from safeguarding.organisations.models import Agency, User
 from safeguarding.organisations.roles import Role
 from safeguarding.people.access import access_person
@@ -68,10 +81,6 @@ from safeguarding.people.forms import PersonForm
 from safeguarding.people.models import Person
 from safeguarding.people.selectors import PersonSearchResult, person_search
 
-REFERRAL_SUBJECT = "referral"
-CUSTODY_SUBJECT = "custody_booking"
-REQUEST_SUBJECT = "information_request"
-REFERRAL_CLOCK_SUBJECTS = (REFERRAL_SUBJECT, CUSTODY_SUBJECT, REQUEST_SUBJECT)
 # Clocks met by recording the work itself (the share with custody, the decision, the answer, the contact),
 # so their panels offer no bare "Record as met": a clock met without the record would hide that it is missing.
 MET_BY_RECORDED_WORK = frozenset(
@@ -86,19 +95,12 @@ MET_BY_RECORDED_WORK = frozenset(
 )
 URGENT_QUEUE_ROLES = (Role.URGENT_RESPONSE_WORKER, *MASH_ROLES)
 URGENT_CONTACT_ROLES = (Role.URGENT_RESPONSE_WORKER, Role.MASH_MANAGER)
-REFERRAL_SORTS = {
-    "-received": ("-received_at",),
-    "received": ("received_at",),
-    "name": ("person__family_name", "person__given_name", "-received_at"),
-    "-name": ("-person__family_name", "-person__given_name", "-received_at"),
-}
 REFERRAL_SORT_LABELS = {
     "-received": "Newest first",
     "received": "Oldest first",
     "name": "Last name A to Z",
     "-name": "Last name Z to A",
 }
-OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.GATHERING)
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------
@@ -220,11 +222,6 @@ def _concern_labels(referral: Referral) -> list[str]:
     return [Concern(concern).label for concern in referral.concerns]
 
 
-def _authority_agencies(user: User) -> QuerySet[Agency]:
-    assert user.agency is not None
-    return Agency.objects.filter(local_authority_id=user.agency.local_authority_id).order_by("name")
-
-
 # --- Clocks --------------------------------------------------------------------------------------------------
 
 
@@ -262,9 +259,7 @@ def _request_clock_rows(user: User, requests: list[InformationRequest]) -> dict[
     if not requests:
         return {}
     now = timezone.now()
-    clocks = Deadline.objects.filter(
-        subject_type=REQUEST_SUBJECT, subject_id__in=[request.pk for request in requests]
-    ).order_by("started_at")
+    clocks = request_clocks(request_ids=[request.pk for request in requests])
     return {clock.subject_id: clock_row(clock, user, now) for clock in clocks}
 
 
@@ -326,18 +321,6 @@ def request_clocks_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
 # --- The MASH referral list ----------------------------------------------------------------------------------
 
 
-def _referral_queue(user: User, *, status: str, sort: str) -> QuerySet[Referral]:
-    """Referrals the user may see, by status, newest first (served by referral_queue_idx)."""
-    queryset = scope_to_user(
-        user, "referrals.view_referral", Referral.objects.select_related("person", "referrer_agency")
-    )
-    if status == "open":
-        queryset = queryset.filter(status__in=OPEN_REFERRAL_STATUSES)
-    elif status in ReferralStatus.values:
-        queryset = queryset.filter(status=status)
-    return queryset.order_by(*REFERRAL_SORTS[sort], "pk")
-
-
 @require_GET
 def referral_list_view(request: HttpRequest) -> HttpResponse:
     if not reads_case_data(request.user):
@@ -349,7 +332,7 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "-received")
     if sort not in REFERRAL_SORTS:
         sort = "-received"
-    context = paginate(request, _referral_queue(actor, status=status, sort=sort))
+    context = paginate(request, referral_queue(user=actor, status=status, sort=sort))
     referrals: list[Referral] = list(context["page_obj"].object_list)
     if referrals:
         _audit(
@@ -470,7 +453,7 @@ def _intake_details(request: HttpRequest, actor: User, kind: IntakeKind, choice:
             person = access_person(actor, uuid.UUID(choice))
         except ValueError as error:
             raise NotFound() from error
-    agencies = _authority_agencies(actor)
+    agencies = authority_agencies(user=actor)
     now = timezone.now()
     if request.method == "POST":
         form = kind.form_class(request.POST, agencies=agencies)
@@ -863,16 +846,7 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     actor = _actor(request)
     assert actor.agency is not None
-    queryset = (
-        InformationRequest.objects.filter(
-            agency_id=actor.agency.pk,
-            answered_at__isnull=True,
-            referral__local_authority_id=actor.agency.local_authority_id,
-        )
-        .select_related("referral__person", "referral__mash_agency")
-        .order_by("created_at", "pk")
-    )
-    context = paginate(request, queryset)
+    context = paginate(request, information_requests_awaiting_answer(user=actor))
     requests: list[InformationRequest] = list(context["page_obj"].object_list)
     if requests:
         _audit(
@@ -894,11 +868,7 @@ def request_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     info_request, answering = _access_information_request(request.user, request_id)
     referral = info_request.referral
     actor = _actor(request)
-    share_choices = (
-        Agency.objects.filter(information_requests__referral=referral)
-        .exclude(pk=info_request.agency_id)
-        .order_by("name")
-    )
+    share_choices = agencies_asked(referral=referral, besides=info_request.agency_id)
     can_answer = answering and info_request.answered_at is None
     if request.method == "POST" and not answering:
         raise NotFound()
@@ -959,25 +929,8 @@ def urgent_queue_view(request: HttpRequest) -> HttpResponse:
     actor = _require_roles(request.user, URGENT_QUEUE_ROLES)
     assert actor.agency is not None
     now = timezone.now()
-    clocks = list(
-        Deadline.objects.filter(
-            local_authority_id=actor.agency.local_authority_id,
-            owning_agency_id=actor.agency_id,
-            policy=PolicyCode.URGENT_RESPONSE,
-            subject_type=REFERRAL_SUBJECT,
-            status__in=OPEN_STATUSES,
-        ).order_by("due_at", "pk")
-    )
-    referrals = {
-        referral.pk: referral
-        for referral in scope_to_user(
-            actor, "referrals.view_referral", Referral.objects.select_related("person")
-        ).filter(pk__in=[clock.subject_id for clock in clocks])
-    }
     rows = [
-        (clock_row(clock, actor, now), referrals[clock.subject_id])
-        for clock in clocks
-        if clock.subject_id in referrals
+        (clock_row(clock, actor, now), referral) for clock, referral in urgent_response_clocks(user=actor)
     ]
     if rows:
         _audit(
@@ -1021,49 +974,19 @@ def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def _breached_referral_clocks(local_authority_id: uuid.UUID, now: datetime) -> list[Deadline]:
-    """Open clocks past due on a referral, its custody booking or an information request, each annotated
-    with its referral's id: one query."""
-    referral_of_booking = CustodyBooking.objects.filter(pk=OuterRef("subject_id")).values("referral_id")[:1]
-    referral_of_request = InformationRequest.objects.filter(pk=OuterRef("subject_id")).values("referral_id")[
-        :1
-    ]
-    return list(
-        Deadline.objects.filter(
-            local_authority_id=local_authority_id, subject_type__in=REFERRAL_CLOCK_SUBJECTS
-        )
-        .filter(Q(status=DeadlineStatus.BREACHED) | Q(status=DeadlineStatus.RUNNING, due_at__lte=now))
-        .annotate(
-            referral_id=Coalesce(
-                Subquery(referral_of_booking, output_field=UUIDField()),
-                Subquery(referral_of_request, output_field=UUIDField()),
-                F("subject_id"),
-                Value(None, output_field=UUIDField()),
-            )
-        )
-        .order_by("due_at", "pk")
-    )
-
-
 def _drm_rows(
     actor: User, meeting_date: date, posted: DrmOutcomeForm | None, posted_prefix: str
 ) -> dict[str, list[DrmRow]]:
     assert actor.agency is not None
     local_authority_id = actor.agency.local_authority_id
     now = timezone.now()
-    breached = _breached_referral_clocks(local_authority_id, now)
-    items = list(
-        DrmItem.objects.filter(
-            local_authority_id=local_authority_id, meeting_date=meeting_date
-        ).select_related("outcome_recorded_by")
-    )
+    breached = breached_referral_clocks(local_authority_id=local_authority_id, now=now)
+    items = drm_items(local_authority_id=local_authority_id, meeting_date=meeting_date)
     start, end = _local_day_bounds(meeting_date)
     wanted = {clock.referral_id for clock in breached} | {item.referral_id for item in items}  # type: ignore[attr-defined]
     referrals = {
         referral.pk: referral
-        for referral in scope_to_user(
-            actor, "referrals.view_referral", Referral.objects.select_related("person")
-        ).filter(Q(received_at__gte=start, received_at__lt=end) | Q(pk__in=wanted))
+        for referral in referrals_for_drm(user=actor, received_from=start, received_before=end, also=wanted)
     }
     outcomes = {(item.kind, item.referral_id): item for item in items}
 
