@@ -249,6 +249,20 @@ def _clock_panel(user: User, subject: ClockSubject, refresh_url: str) -> dict[st
     return context
 
 
+def _audited_clock_panel(
+    request: HttpRequest, referral: Referral, subject_type: str, subject_id: uuid.UUID, refresh_url: str
+) -> dict[str, Any]:
+    """A look at a subject's clocks is a look at the person's record: audit it, then build the panel."""
+    _audit(
+        request,
+        action=AuditAction.VIEW,
+        object_type=subject_type,
+        object_id=subject_id,
+        person_ids=[referral.person_id],
+    )
+    return _clock_panel(_actor(request), _clock_subject(subject_type, subject_id, referral), refresh_url)
+
+
 def _panel_row(context: dict[str, Any], policy: PolicyCode) -> ClockRow | None:
     rows: list[ClockRow] = [*context["open_clocks"], *context["closed_clocks"]]
     return next((row for row in rows if row.deadline.policy == policy), None)
@@ -283,37 +297,21 @@ def _completeness(user: User | None, requests: list[InformationRequest]) -> dict
 def referral_clocks_view(request: HttpRequest, referral_id: uuid.UUID, subject: str) -> HttpResponse:
     """The clock panel alone, for htmx to refresh: the referral's clocks, or its custody booking's."""
     referral = access_referral(request.user, referral_id)
+    subject_id = referral.pk
     if subject == CUSTODY_SUBJECT:
         booking = _related_or_none(referral, "custody_booking")
         if booking is None:
             raise NotFound()
-        clock_subject = _clock_subject(CUSTODY_SUBJECT, booking.pk, referral)
-    else:
-        clock_subject = _clock_subject(REFERRAL_SUBJECT, referral.pk, referral)
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type=subject,
-        object_id=clock_subject.subject_id,
-        person_ids=[referral.person_id],
-    )
-    context = _clock_panel(_actor(request), clock_subject, request.path)
+        subject_id = booking.pk
+    context = _audited_clock_panel(request, referral, subject, subject_id, request.path)
     return render(request, "deadlines/_clock_panel.html", context)
 
 
 @require_GET
 def request_clocks_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     info_request, _ = _access_information_request(request.user, request_id)
-    referral = info_request.referral
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type=REQUEST_SUBJECT,
-        object_id=info_request.pk,
-        person_ids=[referral.person_id],
-    )
-    context = _clock_panel(
-        _actor(request), _clock_subject(REQUEST_SUBJECT, info_request.pk, referral), request.path
+    context = _audited_clock_panel(
+        request, info_request.referral, REQUEST_SUBJECT, info_request.pk, request.path
     )
     return render(request, "deadlines/_clock_panel.html", context)
 
@@ -621,16 +619,11 @@ def custody_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "What you shared with custody has been recorded.")
             return redirect("referrals:custody", referral_id=referral.pk)
-    _audit(
+    clocks = _audited_clock_panel(
         request,
-        action=AuditAction.VIEW,
-        object_type=CUSTODY_SUBJECT,
-        object_id=booking.pk,
-        person_ids=[referral.person_id],
-    )
-    clocks = _clock_panel(
-        actor,
-        _clock_subject(CUSTODY_SUBJECT, booking.pk, referral),
+        referral,
+        CUSTODY_SUBJECT,
+        booking.pk,
         reverse("referrals:custody-clocks", kwargs={"referral_id": referral.pk}),
     )
     return render(
@@ -889,16 +882,11 @@ def request_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Your agency's answer has been sent to the MASH.")
             return redirect("referrals:requests")
-    _audit(
+    clocks = _audited_clock_panel(
         request,
-        action=AuditAction.VIEW,
-        object_type=REQUEST_SUBJECT,
-        object_id=info_request.pk,
-        person_ids=[referral.person_id],
-    )
-    clocks = _clock_panel(
-        actor,
-        _clock_subject(REQUEST_SUBJECT, info_request.pk, referral),
+        referral,
+        REQUEST_SUBJECT,
+        info_request.pk,
         reverse("referrals:request-clocks", kwargs={"request_id": info_request.pk}),
     )
     return render(
