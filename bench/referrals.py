@@ -974,9 +974,10 @@ def section_text(
         )
     notes.append(
         f"- `deadline_start` (the MASH decision clock) is {parts.parts_queries.get('deadline_start', 0)} of our "
-        f"{parts.queries['ours']} queries and {deadline_ms:.1f} ms of the {ours_total:.1f} ms: its "
-        "`Deadline.full_clean()` checks each foreign key and each of the five check constraints with a query "
-        "(and a savepoint per constraint)."
+        f"{parts.queries['ours']} queries and {deadline_ms:.1f} ms of the {ours_total:.1f} ms: the clock's "
+        "INSERT, its started event and its audit row. It checks fields only (the database's constraints back "
+        "the rest), takes the database clock read with the idempotency lock, and makes no savepoint inside the "
+        "referral's transaction."
     )
     lines = [
         SECTION,
@@ -1014,9 +1015,9 @@ def section_text(
         "",
         "Where our POST's time goes, one request at a time in the benchmark process (Django test client, median "
         f"of 30): bare {parts.ms['bare total']:.1f} ms; ours {ours_total:.1f} ms, of which `access_person` "
-        f"{access_ms:.1f} ms ({_queries(parts.parts_queries.get('access_person', 0))}, the role lookup included) "
+        f"{access_ms:.1f} ms ({_queries(parts.parts_queries.get('access_person', 0))}; the role lookup comes with the token's) "
         f"and `deadline_start` {deadline_ms:.1f} ms ({_queries(parts.parts_queries.get('deadline_start', 0))}, "
-        "savepoints included).",
+        "savepoints included, if any).",
         "",
         *notes,
         "",

@@ -4,11 +4,12 @@ POSTs are safe to retry: an `Idempotency-Key` header names the request, the same
 answers with the referral it made (201 the first time, 200 after), and a different request under a used key
 is refused with 422. Without the header each POST makes a new referral."""
 
+import copy
 import hashlib
 import json
 import re
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -166,7 +167,25 @@ def _audit_read(
 # Serializers
 
 
-class ReferralOutputSerializer(serializers.ModelSerializer):
+class _FieldsBuiltOnce(serializers.ModelSerializer):
+    """ModelSerializer.get_fields introspects the model again for every instance (about a millisecond for a
+    referral). These output serializers' fields depend only on their class (declared fields and Meta, all
+    read-only), so each class builds them once and every instance gets a deep copy, as DRF itself gives
+    each instance a deep copy of the declared fields."""
+
+    _fields_built: ClassVar[dict[str, serializers.Field]]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        built: dict[str, serializers.Field] | None = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = copy.deepcopy(built)
+            return built
+        return copy.deepcopy(built)
+
+
+class ReferralOutputSerializer(_FieldsBuiltOnce):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     # A plain string in the schema: an enum here would collide with the case status enum's name, and
     # naming enums apart needs ENUM_NAME_OVERRIDES in the settings.
@@ -203,7 +222,7 @@ class ReferralDetailOutputSerializer(ReferralOutputSerializer):
         read_only_fields = fields
 
 
-class CustodyBookingOutputSerializer(serializers.ModelSerializer):
+class CustodyBookingOutputSerializer(_FieldsBuiltOnce):
     referral = ReferralOutputSerializer(read_only=True)
     golden_hour_due_at = serializers.DateTimeField(
         read_only=True,

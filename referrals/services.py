@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -190,43 +189,49 @@ REFERRAL_RELATIONS = ["local_authority", "mash_agency", "person", "case", "refer
 
 
 def _grant_on_new_referral(*, referral: Referral, mash_group_id: int, referrer_group_id: int | None) -> None:
-    """What guardian's assign_perm and person_grant_agency would grant, in three queries rather than about
+    """What guardian's assign_perm and person_grant_agency would grant, in one statement rather than about
     twenty: the MASH may view and change the referral and the person, the referring agency may view the
-    referral. The person's rows may already exist (an earlier referral or case), so they are inserted with
-    ON CONFLICT DO NOTHING on guardian's unique (group, permission, object)."""
-    permissions = {
-        (app_label, codename): pk
-        for pk, app_label, codename in Permission.objects.filter(
-            content_type__app_label__in=["referrals", "people"],
-            codename__in=["view_referral", "change_referral", "view_person", "change_person"],
-        ).values_list("pk", "content_type__app_label", "codename")
-    }
-    referral_grants = [
-        ReferralGroupObjectPermission(
-            group_id=mash_group_id, permission_id=permissions["referrals", codename], content_object=referral
-        )
-        for codename in ("view_referral", "change_referral")
-    ]
+    referral. The permission ids are looked up inside the statement (they are not cached: a flushed test
+    database recreates them). The person's rows may already exist (an earlier referral or case), so they are
+    inserted with ON CONFLICT DO NOTHING on guardian's unique (group, permission, object); the referral's
+    are new, so a conflict there is an error, as bulk_create made it."""
+    referral_grants = [(mash_group_id, "view_referral"), (mash_group_id, "change_referral")]
     if referrer_group_id is not None:
-        referral_grants.append(
-            ReferralGroupObjectPermission(
-                group_id=referrer_group_id,
-                permission_id=permissions["referrals", "view_referral"],
-                content_object=referral,
-            )
+        referral_grants.append((referrer_group_id, "view_referral"))
+    grants_values = ", ".join(["(%s::integer, %s::text)"] * len(referral_grants))
+    sql = f"""
+        WITH perm AS (
+            SELECT p.id, ct.app_label, p.codename
+            FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+            WHERE (ct.app_label = 'referrals' AND p.codename IN ('view_referral', 'change_referral'))
+               OR (ct.app_label = 'people' AND p.codename IN ('view_person', 'change_person'))
+        ), referral_rows AS (
+            INSERT INTO {ReferralGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
+            SELECT g.group_id, perm.id, %s::uuid
+            FROM (VALUES {grants_values}) AS g (group_id, codename)
+            JOIN perm ON perm.app_label = 'referrals' AND perm.codename = g.codename
+            RETURNING 1
+        ), person_rows AS (
+            INSERT INTO {PersonGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
+            SELECT %s::integer, perm.id, %s::uuid FROM perm WHERE perm.app_label = 'people'
+            ON CONFLICT DO NOTHING
+            RETURNING 1
         )
-    ReferralGroupObjectPermission.objects.bulk_create(referral_grants)
-    PersonGroupObjectPermission.objects.bulk_create(
-        [
-            PersonGroupObjectPermission(
-                group_id=mash_group_id,
-                permission_id=permissions["people", codename],
-                content_object_id=referral.person_id,
-            )
-            for codename in ("view_person", "change_person")
-        ],
-        ignore_conflicts=True,
-    )
+        SELECT (SELECT count(*) FROM perm), (SELECT count(*) FROM referral_rows)
+    """  # noqa: S608 - table names from the models' meta, values as parameters
+    params: list[Any] = [referral.pk]
+    for group_id, codename in referral_grants:
+        params += [group_id, codename]
+    params += [mash_group_id, referral.person_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        permissions_found, referral_rows = cursor.fetchone()
+    if permissions_found != 4 or referral_rows != len(referral_grants):
+        # Rolls the referral back: it must not exist without the MASH's grants.
+        raise RuntimeError(
+            f"Granting on referral {referral.pk}: {permissions_found} of 4 permissions found, "
+            f"{referral_rows} of {len(referral_grants)} referral grants written."
+        )
 
 
 def _create_referral(
@@ -239,7 +244,9 @@ def _create_referral(
     data: dict[str, Any],
     idempotency_key: str,
     request_fingerprint: str = "",
+    now: datetime | None = None,
 ) -> Referral:
+    """Inside _idempotent's transaction; `now` is the database clock read there after the key's lock."""
     _validate_referral_data(data, person, new_person_data)
     if person is None:
         if new_person_data is None:
@@ -285,6 +292,10 @@ def _create_referral(
         owner=actor if actor.agency_id == mash_agency.pk else None,
         actor=actor,
         context=context,
+        now=now,
+        # Any error rolls back _idempotent's whole transaction (nothing in it catches one): a savepoint
+        # around the clock would only cost two round trips.
+        savepoint=False,
     )
     if referral.source == ReferralSource.COUNTY_LINES_REPORT or Concern.COUNTY_LINES in referral.concerns:
         # County lines police reports go to the next Daily Risk Management Meeting from day one (seed 5.3.1).
@@ -306,15 +317,21 @@ class IdempotencyKeyReused(ApplicationError):
     code = "idempotency_key_reused"
 
 
-def _lock_idempotency_key(actor: User, idempotency_key: str) -> None:
+def _lock_idempotency_key(actor: User, idempotency_key: str) -> datetime:
     """Serialise requests carrying the same key from the same user, held to the end of the transaction: a
     concurrent duplicate waits for the first to commit, then finds its referral instead of doing the work
-    again (and, with a new person, tripping over that person's unique NHS number half-way through)."""
+    again (and, with a new person, tripping over that person's unique NHS number half-way through).
+
+    Answers the database clock (clock_timestamp(), as deadlines' now_from_database reads it) once the lock
+    is held: the lock is a row source in FROM, so the select list is evaluated only after it returns. The
+    clocks started in this transaction use it rather than asking again."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            "SELECT clock_timestamp() FROM pg_advisory_xact_lock(hashtextextended(%s, 0))",
             [f"referral-idempotency:{actor.pk}:{idempotency_key}"],
         )
+        now: datetime = cursor.fetchone()[0]
+    return now
 
 
 def _replay(existing: Referral, request_fingerprint: str) -> Referral:
@@ -327,17 +344,21 @@ def _replay(existing: Referral, request_fingerprint: str) -> Referral:
 
 
 def _idempotent(
-    actor: User, idempotency_key: str, create: Callable[[], Referral], request_fingerprint: str = ""
+    actor: User,
+    idempotency_key: str,
+    create: Callable[[datetime], Referral],
+    request_fingerprint: str = "",
 ) -> tuple[Referral, bool]:
     """Run `create` unless this key already made a referral: the same key from the same user always answers
-    with the same referral (and whether this call created it)."""
+    with the same referral (and whether this call created it). `create` is given the database clock as read
+    in this transaction once the key's lock was held."""
     try:
         with transaction.atomic():
-            _lock_idempotency_key(actor, idempotency_key)
+            now = _lock_idempotency_key(actor, idempotency_key)
             existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
             if existing is not None:
                 return _replay(existing, request_fingerprint), False
-            return create(), True
+            return create(now), True
     except IntegrityError:
         # The lock makes this rare: a caller that already held a transaction with a stale snapshot.
         existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
@@ -362,7 +383,7 @@ def referral_get_or_create(
     return _idempotent(
         actor,
         idempotency_key,
-        lambda: _create_referral(
+        lambda now: _create_referral(
             actor=actor,
             context=context,
             mash_agency=mash_agency,
@@ -371,6 +392,7 @@ def referral_get_or_create(
             data=data,
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
+            now=now,
         ),
         request_fingerprint,
     )
@@ -448,7 +470,7 @@ def custody_booking_get_or_create(
     _require_not_future(booked_in_at, "booked_in_at", "The booking time")
     booking_fields = {**booking_data, "out_of_area": True} if out_of_area else booking_data
 
-    def create() -> Referral:
+    def create(now: datetime) -> Referral:
         data = {"source": ReferralSource.CUSTODY_BOOKING, "received_at": timezone.now(), **referral_data}
         if is_police and not data.get("referrer_agency"):
             data["referrer_agency"] = actor.agency
@@ -461,6 +483,7 @@ def custody_booking_get_or_create(
             data=data,
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
+            now=now,
         )
         booking = CustodyBooking(referral=referral, **booking_fields)
         # The referral was made a moment ago in this transaction: it exists and has no booking yet.
@@ -474,6 +497,8 @@ def custody_booking_get_or_create(
             owner=actor if actor.agency_id == mash_agency.pk else None,
             actor=actor,
             context=context,
+            now=now,
+            savepoint=False,  # as in _create_referral: the whole transaction rolls back on any error
         )
         return referral
 

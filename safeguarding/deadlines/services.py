@@ -111,7 +111,6 @@ class DeadlineSubject:
     case_id: uuid.UUID | None = None
 
 
-@transaction.atomic
 def deadline_start(
     *,
     policy: PolicyCode,
@@ -122,11 +121,44 @@ def deadline_start(
     actor: User | None = None,
     due_at: datetime | None = None,
     context: AuditContext = SYSTEM_CONTEXT,
+    now: datetime | None = None,
+    savepoint: bool = True,
 ) -> Deadline:
     """Start a clock from the real-world event time. If that time is so long ago that the clock is already
-    due, it is breached at once and flagged as notified late."""
+    due, it is breached at once and flagged as notified late.
+
+    `now`: the database clock (clock_timestamp()) as the caller already read it in its current transaction,
+    which saves reading it again; by default it is read here. `savepoint=False`, for a caller already in a
+    transaction that lets any error from here roll the whole transaction back (it catches none), skips the
+    savepoint this call would otherwise make inside that transaction; the caller's transaction is no less
+    atomic."""
+    with transaction.atomic(savepoint=savepoint):
+        return _deadline_start(
+            policy=policy,
+            subject=subject,
+            started_at=started_at,
+            owning_agency=owning_agency,
+            owner=owner,
+            actor=actor,
+            due_at=due_at,
+            context=context,
+            now=_db_now() if now is None else now,
+        )
+
+
+def _deadline_start(
+    *,
+    policy: PolicyCode,
+    subject: DeadlineSubject,
+    started_at: datetime,
+    owning_agency: Agency,
+    owner: User | None,
+    actor: User | None,
+    due_at: datetime | None,
+    context: AuditContext,
+    now: datetime,
+) -> Deadline:
     rules = policy_for(policy)
-    now = _db_now()
     if started_at > now + timedelta(minutes=5):
         raise DeadlineError("The start time is in the future. Enter when it actually happened.")
     computed_due = rules.due_at(started_at, due_at)
