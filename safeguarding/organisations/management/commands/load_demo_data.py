@@ -26,7 +26,7 @@ from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
 from safeguarding.organisations.roles import Role
 from safeguarding.organisations.services import agency_create, role_groups_ensure, user_create
 from safeguarding.people.ethnicity import CinEthnicity
-from safeguarding.people.models import EducationStatus, Sex
+from safeguarding.people.models import EducationStatus, Person, Sex
 from safeguarding.people.validators import nhs_number_is_valid
 
 DEFAULT_DEMO_PASSWORD = "Reachable-demo-2026!"
@@ -293,6 +293,7 @@ class Command(BaseCommand):
             users = self.ensure_users(authority, agencies, password)
             logins.extend((authority.name, user) for user in users.values())
             self.ensure_cases(rng, local_authority, authority, agencies, users, nhs_numbers)
+            self.ensure_referrals(local_authority, authority, agencies, users)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write("")
@@ -303,6 +304,102 @@ class Command(BaseCommand):
             agency = user.agency.name if user.agency else ""
             self.stdout.write(f"  {user.username:<{width}}  {roles} - {agency} ({authority_name})")
         self.stdout.write("Two-factor code for a user: .venv/bin/python manage.py totp_code USERNAME")
+
+    def ensure_referrals(
+        self,
+        local_authority: LocalAuthority,
+        authority: DemoAuthority,
+        agencies: dict[str, Agency],
+        users: dict[str, User],
+    ) -> None:
+        """Today's MASH work, so the queues, clocks and dashboards have something to show: custody bookings
+        with the Golden Hour running (one already breached), referrals awaiting a decision, a red referral
+        with agencies still to answer, a county lines report for the DRM and an urgent response under way."""
+        from referrals.models import Referral
+        from referrals.services import (
+            custody_booking_create,
+            mash_decision_record,
+            referral_create,
+            referral_rate,
+        )
+
+        if Referral.objects.filter(local_authority=local_authority).exists():
+            self.stdout.write(f"{authority.name} already has referrals; not adding more.")
+            return
+        mash = users["mash.practitioner"]
+        people = list(
+            Person.objects.filter(local_authority=local_authority, date_of_birth__isnull=False).order_by(
+                "family_name", "given_name"
+            )[:10]
+        )
+        if len(people) < 10:
+            return
+        now = timezone.now()
+        common = {
+            "narrative": "Synthetic demo referral: seen with older youths, new phone and cash, missing overnight.",
+            "consent": "not_sought",
+            "consent_not_sought_reason": "Seeking consent could increase the risk to the child.",
+            "lawful_basis": "dpa2018_sch1_para18",
+        }
+        for index, minutes_ago in enumerate([10, 30, 50, 130]):
+            custody_booking_create(
+                actor=mash,
+                context=SYSTEM_CONTEXT,
+                referral_data={**common, "concerns": ["cce", "county_lines"]},
+                booking_data={
+                    "police_force": f"{authority.place} Police" if index else "Nottinghamshire Police",
+                    "out_of_area": index == 0,
+                    "custody_suite": f"{authority.place} Central",
+                    "booked_in_at": now - timedelta(minutes=minutes_ago),
+                    "arrest_reason": "Possession with intent to supply (synthetic)",
+                    "appropriate_adult": "requested",
+                    "pace_transfer_requested": index == 1,
+                },
+                idempotency_key=f"demo-custody-{index}",
+                person=people[index],
+            )
+        referrals = [
+            referral_create(
+                actor=mash,
+                context=SYSTEM_CONTEXT,
+                data={
+                    **common,
+                    "source": source,
+                    "referrer_name": "Demo referrer",
+                    "referrer_contact": "01632 960000",
+                    "received_at": now - timedelta(hours=hours),
+                    "concerns": concerns,
+                },
+                idempotency_key=f"demo-referral-{index}",
+                person=people[4 + index],
+            )
+            for index, (source, hours, concerns) in enumerate(
+                [
+                    ("2A", 3, ["cce", "education"]),
+                    ("3E", 5, ["self_harm", "cse"]),
+                    ("county_lines", 2, ["county_lines"]),
+                    ("4", 26, ["cce", "missing"]),
+                    ("1B", 7, ["missing"]),
+                    ("6", 9, ["gangs", "drug_debt"]),
+                ]
+            )
+        ]
+        referral_rate(
+            actor=mash,
+            context=SYSTEM_CONTEXT,
+            referral=referrals[0],
+            rag_rating="red",
+            agencies=[agencies[AgencyType.POLICE], agencies[AgencyType.HOUSING], agencies[AgencyType.HEALTH]],
+            question="Any contact with this child or their associates in the last six months?",
+        )
+        mash_decision_record(
+            actor=mash,
+            context=SYSTEM_CONTEXT,
+            referral=referrals[5],
+            outcome="urgent_response",
+            rationale="Synthetic demo: drug debt and threats; must be seen within 48 hours.",
+        )
+        self.stdout.write(f"{authority.name}: {4 + len(referrals)} demo referrals with running clocks.")
 
     @staticmethod
     def role_names(user: User) -> list[str]:
