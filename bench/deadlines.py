@@ -30,7 +30,6 @@ Exit status is non-zero only when the run itself failed (set-up error, a process
 import contextlib
 import csv
 import io
-import math
 import os
 import platform
 import re
@@ -40,40 +39,44 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
+from bench.common import (
+    DOC,
+    ROOT,
+    BenchFailed,
+    database_recreate,
+    doc_write_section,
+    env_float,
+    env_int,
+    log,
+    percentile,
+    terminated_by_signals,
+)
+from bench.common import database_drop as common_database_drop
+
 SECTION_BASE = "## Deadlines engine"
 
 os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("BENCH_SETTINGS_MODULE", "bench.settings")
 
 
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, "") or default)
-
-
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, "") or default)
-
-
-RUNNING_CLOCKS = _env_int("BENCH_RUNNING_CLOCKS", 100_000)
-DUE_CLOCKS = _env_int("BENCH_DUE_CLOCKS", 10_000)
-WINDOW_SECONDS = _env_float("BENCH_WINDOW_SECONDS", 60)
-LEAD_SECONDS = _env_float("BENCH_LEAD_SECONDS", 60)
-INSTANT_LEAD_SECONDS = _env_float("BENCH_INSTANT_LEAD_SECONDS", 8)
-SWEEP_INTERVAL = _env_float("DEADLINES_SWEEP_INTERVAL_SECONDS", 1.0)
-CONCURRENCY = _env_int("BENCH_WORKER_CONCURRENCY", 2)
-WAIT_SECONDS = _env_float("BENCH_WAIT_SECONDS", 180)  # phase A: after the last clock is due
-RECORD_WAIT_SECONDS = _env_float("BENCH_RECORD_WAIT_SECONDS", 60)  # phase B: to record the 10,000
-INSTANT_WAIT_SECONDS = _env_float("BENCH_INSTANT_WAIT_SECONDS", 120)  # phase B: to deliver them
-EMPTY_SWEEPS = _env_int("BENCH_EMPTY_SWEEPS", 200)
-OWNERS = _env_int("BENCH_OWNERS", 50)
-MANAGERS = _env_int("BENCH_MANAGERS", 5)
+RUNNING_CLOCKS = env_int("BENCH_RUNNING_CLOCKS", 100_000)
+DUE_CLOCKS = env_int("BENCH_DUE_CLOCKS", 10_000)
+WINDOW_SECONDS = env_float("BENCH_WINDOW_SECONDS", 60)
+LEAD_SECONDS = env_float("BENCH_LEAD_SECONDS", 60)
+INSTANT_LEAD_SECONDS = env_float("BENCH_INSTANT_LEAD_SECONDS", 8)
+SWEEP_INTERVAL = env_float("DEADLINES_SWEEP_INTERVAL_SECONDS", 1.0)
+CONCURRENCY = env_int("BENCH_WORKER_CONCURRENCY", 2)
+WAIT_SECONDS = env_float("BENCH_WAIT_SECONDS", 180)  # phase A: after the last clock is due
+RECORD_WAIT_SECONDS = env_float("BENCH_RECORD_WAIT_SECONDS", 60)  # phase B: to record the 10,000
+INSTANT_WAIT_SECONDS = env_float("BENCH_INSTANT_WAIT_SECONDS", 120)  # phase B: to deliver them
+EMPTY_SWEEPS = env_int("BENCH_EMPTY_SWEEPS", 200)
+OWNERS = env_int("BENCH_OWNERS", 50)
+MANAGERS = env_int("BENCH_MANAGERS", 5)
 KEEP_DB = os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
 # Candidate settings changes (bench/settings.py); a run with any of them writes its own section of the doc.
 EXPERIMENTS = [
@@ -95,42 +98,6 @@ REDIS_MARKER = "reachable-bench:owned"
 SWEEP_DONE = re.compile(r"sweep_deadlines\[[0-9a-f-]+\] succeeded")
 
 
-class BenchFailed(RuntimeError):
-    """The run itself failed (not a missed target)."""
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-# --------------------------------------------------------------------------------------------------------
-# Database and Redis of our own
-# --------------------------------------------------------------------------------------------------------
-
-
-def _admin_connection() -> Any:
-    import psycopg2
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-    )
-    conn.autocommit = True
-    return conn
-
-
 def database_create() -> None:
     from django.conf import settings
 
@@ -140,27 +107,13 @@ def database_create() -> None:
             f"refusing to recreate database {name!r}: this benchmark's database is reachable_bench or "
             "reachable_bench_deadlines*"
         )
-    conn = _admin_connection()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
+    database_recreate(name)
 
 
 def database_drop() -> None:
     from django.conf import settings
-    from django.db import connections
 
-    connections.close_all()
-    name = settings.DATABASES["default"]["NAME"]
-    conn = _admin_connection()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    common_database_drop(settings.DATABASES["default"]["NAME"])
 
 
 def redis_client() -> Any:
@@ -1011,19 +964,6 @@ def doc_section(r: Results) -> str:
     return "\n".join(lines)
 
 
-def doc_write(section: str) -> None:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\nFigures from the benchmarks in bench/.\n\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        following = re.search(r"^## ", text[start + len(SECTION) :], re.MULTILINE)
-        end = start + len(SECTION) + following.start() if following else len(text)
-        text = text[:start] + section + ("\n" + text[end:] if following else "")
-    DOC.write_text(text.rstrip("\n") + "\n")
-
-
 def last_line(figures: dict[str, float]) -> str:
     return " ".join(f"{name}={figures[name]:.3f}" for name in TARGETS)
 
@@ -1031,21 +971,6 @@ def last_line(figures: dict[str, float]) -> str:
 # --------------------------------------------------------------------------------------------------------
 # The run
 # --------------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def terminated_by_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP unwind like Ctrl-C, so the finally blocks stop the processes and drop the DB."""
-
-    def handler(signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def start_processes(processes: Processes) -> None:
@@ -1260,7 +1185,7 @@ def main() -> int:
         )
     print(f"(total run time {time.monotonic() - started:.0f} s; logs in {workdir})")
     if WRITE_DOC:
-        doc_write(doc_section(results))
+        doc_write_section(SECTION, doc_section(results))
         log(f"wrote the '{SECTION[3:]}' section of {DOC.relative_to(ROOT)}")
     print(last_line(figures), flush=True)
     return 0

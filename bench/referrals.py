@@ -50,34 +50,39 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
+from bench.common import (
+    DOC,
+    ROOT,
+    BenchFailed,
+    admin_connection,
+    database_recreate,
+    doc_write_section,
+    env_float,
+    env_int,
+    log,
+    percentile,
+    terminated_by_signals,
+)
+from bench.common import database_drop as common_database_drop
+
 SECTION = "## Referrals"
 SETTINGS_MODULE = "bench.referrals_settings"
 os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
 
 
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, "") or default)
-
-
-def _env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, "") or default)
-
-
 CORES = os.cpu_count() or 1
-PEOPLE = _env_int("BENCH_PEOPLE", 500_000)
-CLIENTS = _env_int("BENCH_CLIENTS", 32)
-CLIENT_PROCESSES = _env_int("BENCH_CLIENT_PROCESSES", 4)
-PHASE_SECONDS = _env_float("BENCH_PHASE_SECONDS", 15)
-ROUNDS = _env_int("BENCH_ROUNDS", 2)
-WARMUP_SECONDS = _env_float("BENCH_WARMUP_SECONDS", 3)
-MAX_REQUESTS_PER_PHASE = _env_int("BENCH_MAX_REQUESTS_PER_PHASE", 100_000)
-WORKERS = _env_int("BENCH_GUNICORN_WORKERS", 2 * CORES + 1)
-THREADS = _env_int("BENCH_GUNICORN_THREADS", 1)
-SEARCHES = _env_int("BENCH_SEARCHES", 400)
-SEARCH_SECONDS = _env_float("BENCH_SEARCH_SECONDS", 120)
-CLIENT_TIMEOUT_S = _env_float("BENCH_CLIENT_TIMEOUT_SECONDS", 60)
+PEOPLE = env_int("BENCH_PEOPLE", 500_000)
+CLIENTS = env_int("BENCH_CLIENTS", 32)
+CLIENT_PROCESSES = env_int("BENCH_CLIENT_PROCESSES", 4)
+PHASE_SECONDS = env_float("BENCH_PHASE_SECONDS", 15)
+ROUNDS = env_int("BENCH_ROUNDS", 2)
+WARMUP_SECONDS = env_float("BENCH_WARMUP_SECONDS", 3)
+MAX_REQUESTS_PER_PHASE = env_int("BENCH_MAX_REQUESTS_PER_PHASE", 100_000)
+WORKERS = env_int("BENCH_GUNICORN_WORKERS", 2 * CORES + 1)
+THREADS = env_int("BENCH_GUNICORN_THREADS", 1)
+SEARCHES = env_int("BENCH_SEARCHES", 400)
+SEARCH_SECONDS = env_float("BENCH_SEARCH_SECONDS", 120)
+CLIENT_TIMEOUT_S = env_float("BENCH_CLIENT_TIMEOUT_SECONDS", 60)
 KEEP_DB = os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
 WRITE_DOC = os.environ.get("BENCH_WRITE_DOC", "1") not in ("", "0")
 REDIS_MARKER = "reachable-bench-referrals:owned"
@@ -88,23 +93,6 @@ BARE_PATH = "/api/bench/bare-referrals/"
 SEARCH_LIMIT = 10
 
 
-class BenchFailed(RuntimeError):
-    """The run itself failed (not a missed target)."""
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
 def met(name: str, value: float) -> bool:
     op, target = TARGETS[name]
     return value >= target if op == ">=" else value <= target
@@ -113,22 +101,6 @@ def met(name: str, value: float) -> bool:
 # --------------------------------------------------------------------------------------------------------
 # Database and Redis of our own
 # --------------------------------------------------------------------------------------------------------
-
-
-def _admin_connection() -> Any:
-    import psycopg2
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-    )
-    conn.autocommit = True
-    return conn
 
 
 def _database_name() -> str:
@@ -143,27 +115,11 @@ def _database_name() -> str:
 
 
 def database_create() -> None:
-    name = _database_name()
-    conn = _admin_connection()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
+    database_recreate(_database_name())
 
 
 def database_drop() -> None:
-    from django.db import connections
-
-    connections.close_all()
-    name = _database_name()
-    conn = _admin_connection()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    common_database_drop(_database_name())
 
 
 def _redis() -> Any:
@@ -553,7 +509,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 def _postgres_backends() -> list[int]:
     """The PostgreSQL server processes serving this benchmark's database (same machine)."""
     name = _database_name()
-    conn = _admin_connection()
+    conn = admin_connection()
     try:
         with conn.cursor() as cursor:
             cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])
@@ -1057,40 +1013,6 @@ def section_text(
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (or add it), leaving the other sections alone."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        following = re.search(r"^## ", text[start + len(SECTION) :], re.MULTILINE)
-        end = start + len(SECTION) + following.start() if following else len(text)
-        text = text[:start] + section + ("\n" + text[end:] if following else "")
-    DOC.write_text(text.rstrip("\n") + "\n")
-
-
-# --------------------------------------------------------------------------------------------------------
-# The run
-# --------------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def terminated_by_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP unwind like Ctrl-C, so the finally blocks stop gunicorn and drop the database."""
-
-    def handler(signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def run(workdir: Path) -> dict[str, float]:
     import django
 
@@ -1153,7 +1075,7 @@ def run(workdir: Path) -> dict[str, float]:
         section = section_text(info, data, parts, ours, bare, drained_s, search, figures)
         print("\n" + section, flush=True)
         if WRITE_DOC:
-            write_section(section)
+            doc_write_section(SECTION, section)
             log(f"wrote the '{SECTION[3:]}' section of {DOC.relative_to(ROOT)}")
         for name, value in figures.items():
             log(

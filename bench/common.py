@@ -1,0 +1,107 @@
+"""What every benchmark here needs: logging, percentiles, environment knobs, a database of its own, signal
+handling that still cleans up, and writing its own section of docs/benchmarks.md."""
+
+import contextlib
+import math
+import os
+import re
+import signal
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+class BenchFailed(RuntimeError):
+    """The run itself failed (not a missed target)."""
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "") or default)
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, "") or default)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def admin_connection() -> Any:
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+    )
+    conn.autocommit = True
+    return conn
+
+
+def database_recreate(name: str) -> None:
+    conn = admin_connection()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+def database_drop(name: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    conn = admin_connection()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def terminated_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so the finally blocks stop the processes and drop the database."""
+
+    def handler(signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def doc_write_section(title: str, section: str) -> None:
+    """Replace the section headed `title` in docs/benchmarks.md (or add it), leaving the others alone."""
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\nFigures from the benchmarks in bench/.\n\n"
+    start = text.find(title + "\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        following = re.search(r"^## ", text[start + len(title) :], re.MULTILINE)
+        end = start + len(title) + following.start() if following else len(text)
+        text = text[:start] + section + ("\n" + text[end:] if following else "")
+    DOC.write_text(text.rstrip("\n") + "\n")
