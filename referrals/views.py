@@ -249,6 +249,16 @@ def _clock_panel(user: User, subject: ClockSubject, refresh_url: str) -> dict[st
     return context
 
 
+def _audit_referral_viewed(request: HttpRequest, referral: Referral) -> None:
+    _audit(
+        request,
+        action=AuditAction.VIEW,
+        object_type="referral",
+        object_id=referral.pk,
+        person_ids=[referral.person_id],
+    )
+
+
 def _audited_clock_panel(
     request: HttpRequest, referral: Referral, subject_type: str, subject_id: uuid.UUID, refresh_url: str
 ) -> dict[str, Any]:
@@ -554,13 +564,7 @@ def intake_view(request: HttpRequest, kind: str) -> HttpResponse:
 def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     referral = access_referral(request.user, referral_id)
     actor = _actor(request)
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type="referral",
-        object_id=referral.pk,
-        person_ids=[referral.person_id],
-    )
+    _audit_referral_viewed(request, referral)
     requests = information_requests_for(referral=referral)
     can_manage = _can_manage(actor, referral)
     clocks = _clock_panel(
@@ -678,13 +682,7 @@ def rate_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
             return redirect("referrals:detail", referral_id=referral.pk)
     if request.method == "POST" and decided:
         form.add_error(None, "This referral has been decided; it can no longer be rated.")
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type="referral",
-        object_id=referral.pk,
-        person_ids=[referral.person_id],
-    )
+    _audit_referral_viewed(request, referral)
     return render(
         request,
         "referrals/rate.html",
@@ -724,13 +722,7 @@ def decision_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
                 message += " The 48-hour urgent response clock has started."
             messages.success(request, message)
             return redirect("referrals:detail", referral_id=referral.pk)
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type="referral",
-        object_id=referral.pk,
-        person_ids=[referral.person_id],
-    )
+    _audit_referral_viewed(request, referral)
     requests = information_requests_for(referral=referral)
     return render(
         request,
@@ -783,13 +775,7 @@ def urgent_contact_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRes
         else:
             messages.success(request, "The contact has been recorded. The urgent response clock is met.")
             return redirect("referrals:urgent-contact", referral_id=referral.pk)
-    _audit(
-        request,
-        action=AuditAction.VIEW,
-        object_type="referral",
-        object_id=referral.pk,
-        person_ids=[referral.person_id],
-    )
+    _audit_referral_viewed(request, referral)
     return render(
         request,
         "referrals/urgent_contact.html",
