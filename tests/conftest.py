@@ -1,8 +1,10 @@
 """Personas, after healthchecks' alice/bob/charlie: an owner, a colleague in a partner agency the case is
 shared with, an outsider agency in the same authority, another authority entirely, and an administrator."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -144,3 +146,18 @@ def token_client(user: User) -> Client:
 @pytest.fixture
 def mash_client(world: World) -> Client:
     return verified_client(world.mash)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Before pytest-django drops the test database, end connections left by worker threads (health checks,
+    concurrency tests) and killed subprocesses, so the drop succeeds and no test database is left behind."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
