@@ -7,7 +7,7 @@ from audits.models import AuditAction, AuditEvent
 from safeguarding.organisations.models import User
 
 
-def audit_event_record(
+def audit_event_build(
     *,
     actor: User | None,
     action: AuditAction,
@@ -18,10 +18,10 @@ def audit_event_record(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Callers that also write data call this inside their own transaction, so the
-    audit row and the change commit or roll back together."""
+    """One audit row, not yet saved: for a service that writes it in one statement with the rows it audits
+    (safeguarding.common.writes.insert_together)."""
     agency = actor.agency if actor is not None else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "system",
         actor_agency_name=agency.name if agency is not None else "",
@@ -38,3 +38,30 @@ def audit_event_record(
         reason=reason,
         changes=changes or {},
     )
+
+
+def audit_event_record(
+    *,
+    actor: User | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: uuid.UUID | None,
+    person_ids: Iterable[uuid.UUID] = (),
+    context: AuditContext = SYSTEM_CONTEXT,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit row. Callers that also write data call this inside their own transaction, so the
+    audit row and the change commit or roll back together."""
+    event = audit_event_build(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_ids=person_ids,
+        context=context,
+        reason=reason,
+        changes=changes,
+    )
+    event.save(force_insert=True)
+    return event

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from audits.context import AuditContext
 from audits.models import AuditAction
-from audits.services import audit_event_record
+from audits.services import audit_event_build, audit_event_record
 from cases.models import Case
 from cases.services import case_open_within
 from referrals.choices import (
@@ -38,9 +39,16 @@ from referrals.models import (
     ReferralGroupObjectPermission,
 )
 from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.common.writes import RawInsert, insert_together
 from safeguarding.deadlines.models import Deadline, DeadlineStatus
 from safeguarding.deadlines.policies import PolicyCode
-from safeguarding.deadlines.services import DeadlineSubject, deadline_meet, deadline_start, now_from_database
+from safeguarding.deadlines.services import (
+    DeadlineSubject,
+    deadline_meet,
+    deadline_start,
+    deadline_start_rows,
+    now_from_database,
+)
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import CASE_WORKER_ROLES, Role
 from safeguarding.people.models import Person, PersonGroupObjectPermission
@@ -125,7 +133,11 @@ def _audit(
 
 
 def referral_find_existing(*, actor: User, idempotency_key: str) -> Referral | None:
-    return Referral.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+    return (
+        Referral.objects.select_related("person")
+        .filter(created_by=actor, idempotency_key=idempotency_key)
+        .first()
+    )
 
 
 def _validate_referral_data(
@@ -188,53 +200,72 @@ def _person_create_in_home_authority(
 REFERRAL_RELATIONS = ["local_authority", "mash_agency", "person", "case", "referrer_agency", "created_by"]
 
 
-def _grant_on_new_referral(*, referral: Referral, mash_group_id: int, referrer_group_id: int | None) -> None:
-    """What guardian's assign_perm and person_grant_agency would grant, in one statement rather than about
-    twenty: the MASH may view and change the referral and the person, the referring agency may view the
-    referral. The permission ids are looked up inside the statement (they are not cached: a flushed test
-    database recreates them). The person's rows may already exist (an earlier referral or case), so they are
-    inserted with ON CONFLICT DO NOTHING on guardian's unique (group, permission, object); the referral's
-    are new, so a conflict there is an error, as bulk_create made it."""
+def _grants_on_new_referral(
+    *, referral: Referral, mash_group_id: int, referrer_group_id: int | None
+) -> list[RawInsert]:
+    """What guardian's assign_perm and person_grant_agency would grant, as two INSERTs written with the
+    referral's other rows rather than about twenty statements: the MASH may view and change the referral and
+    the person, the referring agency may view the referral. The permission ids are looked up by name inside
+    the statement (they are not cached: a flushed test database recreates them). The person's rows may
+    already exist (an earlier referral or case), so they are inserted with ON CONFLICT DO NOTHING on
+    guardian's unique (group, permission, object); the referral's are new, so a conflict there is an error,
+    and so is writing fewer than expected (the permissions missing): the referral must not exist without
+    the MASH's grants."""
     referral_grants = [(mash_group_id, "view_referral"), (mash_group_id, "change_referral")]
     if referrer_group_id is not None:
         referral_grants.append((referrer_group_id, "view_referral"))
-    grants_values = ", ".join(["(%s::integer, %s::text)"] * len(referral_grants))
-    sql = f"""
-        WITH perm AS (
-            SELECT p.id, ct.app_label, p.codename
-            FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
-            WHERE (ct.app_label = 'referrals' AND p.codename IN ('view_referral', 'change_referral'))
-               OR (ct.app_label = 'people' AND p.codename IN ('view_person', 'change_person'))
-        ), referral_rows AS (
-            INSERT INTO {ReferralGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
-            SELECT g.group_id, perm.id, %s::uuid
-            FROM (VALUES {grants_values}) AS g (group_id, codename)
-            JOIN perm ON perm.app_label = 'referrals' AND perm.codename = g.codename
-            RETURNING 1
-        ), person_rows AS (
-            INSERT INTO {PersonGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
-            SELECT %s::integer, perm.id, %s::uuid FROM perm WHERE perm.app_label = 'people'
-            ON CONFLICT DO NOTHING
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM perm), (SELECT count(*) FROM referral_rows)
+    permissions = """
+        auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.app_label = %s
+    """
+    person_sql = f"""
+        INSERT INTO {PersonGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
+        SELECT %s::integer, p.id, %s::uuid FROM {permissions}
+        WHERE p.codename IN ('view_person', 'change_person')
+        ON CONFLICT DO NOTHING
+        RETURNING 1
     """  # noqa: S608 - table names from the models' meta, values as parameters
-    params: list[Any] = [referral.pk]
+    referral_sql = f"""
+        INSERT INTO {ReferralGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
+        SELECT g.group_id, p.id, %s::uuid
+        FROM (VALUES {", ".join(["(%s::integer, %s::text)"] * len(referral_grants))}) AS g (group_id, codename)
+        JOIN {permissions} ON p.codename = g.codename
+        RETURNING 1
+    """  # noqa: S608 - as above
+    referral_params: list[Any] = [referral.pk]
     for group_id, codename in referral_grants:
-        params += [group_id, codename]
-    params += [mash_group_id, referral.person_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        permissions_found, referral_rows = cursor.fetchone()
-    if permissions_found != 4 or referral_rows != len(referral_grants):
-        # Rolls the referral back: it must not exist without the MASH's grants.
-        raise RuntimeError(
-            f"Granting on referral {referral.pk}: {permissions_found} of 4 permissions found, "
-            f"{referral_rows} of {len(referral_grants)} referral grants written."
-        )
+        referral_params += [group_id, codename]
+    referral_params.append("referrals")
+    return [
+        RawInsert(person_sql, [mash_group_id, referral.person_id, "people"]),
+        RawInsert(referral_sql, referral_params, expect_rows=len(referral_grants)),
+    ]
 
 
-def _create_referral(
+class _NewRows:
+    """The rows a new referral writes, gathered and then written together in one statement. A clock whose
+    start this host's clock cannot call (already due, say) is started after them by deadline_start, which
+    reads the database clock."""
+
+    def __init__(self) -> None:
+        self.rows: list[Model | RawInsert] = []
+        self.clocks_by_database: list[dict[str, Any]] = []
+
+    def start_clock(self, **clock: Any) -> None:
+        start = deadline_start_rows(**clock)
+        if start is None:
+            self.clocks_by_database.append(clock)
+        else:
+            self.rows.extend(start.rows)
+
+    def write(self) -> None:
+        insert_together(*self.rows)
+        for clock in self.clocks_by_database:
+            # Any error rolls the caller's whole transaction back (nothing in it catches one): a savepoint
+            # around the clock would only cost two round trips.
+            deadline_start(**clock, savepoint=False)
+
+
+def _new_referral(
     *,
     actor: User,
     context: AuditContext,
@@ -244,9 +275,10 @@ def _create_referral(
     data: dict[str, Any],
     idempotency_key: str,
     request_fingerprint: str = "",
-    now: datetime | None = None,
-) -> Referral:
-    """Inside _idempotent's transaction; `now` is the database clock read there after the key's lock."""
+) -> tuple[Referral, _NewRows]:
+    """Inside _idempotent's transaction: the new referral and the rows that go with it (grants, the MASH
+    decision clock, the DRM item for county lines, the audit row), checked and not yet written. A new
+    person is written here, first."""
     _validate_referral_data(data, person, new_person_data)
     if person is None:
         if new_person_data is None:
@@ -269,22 +301,23 @@ def _create_referral(
     )
     # Field rules (lengths, choices, the narrative limit) are checked here. Left to the database, which
     # enforces them anyway: the foreign keys (each one an object already loaded, so a per-key existence
-    # query would only cost a round trip), the idempotency key's uniqueness (serialised by the advisory lock
-    # in _idempotent) and the check constraints (which _validate_referral_data has already checked, with
-    # messages naming the fields). On the API's busiest write this saves 13 round trips.
+    # query would only cost a round trip), the idempotency key's uniqueness (_idempotent answers a clash
+    # with the referral that key made) and the check constraints (which _validate_referral_data has already
+    # checked, with messages naming the fields).
     referral.full_clean(exclude=REFERRAL_RELATIONS, validate_unique=False, validate_constraints=False)
-    referral.save()
     referrer_group_id = (
         referral.referrer_agency.group_id
         if referral.referrer_agency is not None and referral.referrer_agency_id != mash_agency.pk
         else None
     )
-    _grant_on_new_referral(
-        referral=referral,
-        mash_group_id=mash_agency.group_id,
-        referrer_group_id=referrer_group_id,
+    new = _NewRows()
+    new.rows.append(referral)
+    new.rows.extend(
+        _grants_on_new_referral(
+            referral=referral, mash_group_id=mash_agency.group_id, referrer_group_id=referrer_group_id
+        )
     )
-    deadline_start(
+    new.start_clock(
         policy=PolicyCode.MASH_DECISION,
         subject=_subject(referral),
         started_at=referral.received_at,
@@ -292,21 +325,29 @@ def _create_referral(
         owner=actor if actor.agency_id == mash_agency.pk else None,
         actor=actor,
         context=context,
-        now=now,
-        # Any error rolls back _idempotent's whole transaction (nothing in it catches one): a savepoint
-        # around the clock would only cost two round trips.
-        savepoint=False,
     )
     if referral.source == ReferralSource.COUNTY_LINES_REPORT or Concern.COUNTY_LINES in referral.concerns:
         # County lines police reports go to the next Daily Risk Management Meeting from day one (seed 5.3.1).
-        DrmItem.objects.get_or_create(
-            local_authority_id=referral.local_authority_id,
-            meeting_date=next_drm_date(referral.received_at),
-            kind=DrmItemKind.COUNTY_LINES,
-            referral=referral,
+        new.rows.append(
+            DrmItem(
+                local_authority_id=referral.local_authority_id,
+                meeting_date=next_drm_date(referral.received_at),
+                kind=DrmItemKind.COUNTY_LINES,
+                referral=referral,
+            )
         )
-    _audit(actor, context, AuditAction.CREATE, "referral", referral.pk, person.pk, source=referral.source)
-    return referral
+    new.rows.append(
+        audit_event_build(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="referral",
+            object_id=referral.pk,
+            person_ids=[person.pk],
+            context=context,
+            changes={"source": str(referral.source)},
+        )
+    )
+    return referral, new
 
 
 class IdempotencyKeyReused(ApplicationError):
@@ -317,21 +358,15 @@ class IdempotencyKeyReused(ApplicationError):
     code = "idempotency_key_reused"
 
 
-def _lock_idempotency_key(actor: User, idempotency_key: str) -> datetime:
+def _lock_idempotency_key(actor: User, idempotency_key: str) -> None:
     """Serialise requests carrying the same key from the same user, held to the end of the transaction: a
     concurrent duplicate waits for the first to commit, then finds its referral instead of doing the work
-    again (and, with a new person, tripping over that person's unique NHS number half-way through).
-
-    Answers the database clock (clock_timestamp(), as deadlines' now_from_database reads it) once the lock
-    is held: the lock is a row source in FROM, so the select list is evaluated only after it returns. The
-    clocks started in this transaction use it rather than asking again."""
+    again (and, with a new person, tripping over that person's unique NHS number half-way through)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT clock_timestamp() FROM pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
             [f"referral-idempotency:{actor.pk}:{idempotency_key}"],
         )
-        now: datetime = cursor.fetchone()[0]
-    return now
 
 
 def _replay(existing: Referral, request_fingerprint: str) -> Referral:
@@ -346,21 +381,28 @@ def _replay(existing: Referral, request_fingerprint: str) -> Referral:
 def _idempotent(
     actor: User,
     idempotency_key: str,
-    create: Callable[[datetime], Referral],
+    create: Callable[[], Referral],
     request_fingerprint: str = "",
+    *,
+    creates_person: bool,
 ) -> tuple[Referral, bool]:
     """Run `create` unless this key already made a referral: the same key from the same user always answers
-    with the same referral (and whether this call created it). `create` is given the database clock as read
-    in this transaction once the key's lock was held."""
+    with the same referral (and whether this call created it).
+
+    The referral's unique (created_by, idempotency_key) decides: a retry's INSERT fails on it (a concurrent
+    one waits for the first to commit, then fails), and the whole transaction rolls back, so the retry
+    answers with the referral the key made. That costs nothing on the usual path, where the key is new. A
+    referral that `creates_person` writes the person first, so a retry would run into the person's own
+    unique NHS number before the key; there the key is locked and looked up before anything is written."""
     try:
         with transaction.atomic():
-            now = _lock_idempotency_key(actor, idempotency_key)
-            existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
-            if existing is not None:
-                return _replay(existing, request_fingerprint), False
-            return create(now), True
+            if creates_person:
+                _lock_idempotency_key(actor, idempotency_key)
+                existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
+                if existing is not None:
+                    return _replay(existing, request_fingerprint), False
+            return create(), True
     except IntegrityError:
-        # The lock makes this rare: a caller that already held a transaction with a stale snapshot.
         existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
         if existing is None:
             raise
@@ -380,10 +422,9 @@ def referral_get_or_create(
     """The referral this key made, or a new one; and whether this call made it. A key that already made a
     referral from a different request (another `request_fingerprint`) is refused with IdempotencyKeyReused."""
     mash_agency = _require_mash(actor)
-    return _idempotent(
-        actor,
-        idempotency_key,
-        lambda now: _create_referral(
+
+    def create() -> Referral:
+        referral, new = _new_referral(
             actor=actor,
             context=context,
             mash_agency=mash_agency,
@@ -392,10 +433,11 @@ def referral_get_or_create(
             data=data,
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            now=now,
-        ),
-        request_fingerprint,
-    )
+        )
+        new.write()
+        return referral
+
+    return _idempotent(actor, idempotency_key, create, request_fingerprint, creates_person=person is None)
 
 
 def referral_create(
@@ -470,11 +512,11 @@ def custody_booking_get_or_create(
     _require_not_future(booked_in_at, "booked_in_at", "The booking time")
     booking_fields = {**booking_data, "out_of_area": True} if out_of_area else booking_data
 
-    def create(now: datetime) -> Referral:
+    def create() -> Referral:
         data = {"source": ReferralSource.CUSTODY_BOOKING, "received_at": timezone.now(), **referral_data}
         if is_police and not data.get("referrer_agency"):
             data["referrer_agency"] = actor.agency
-        referral = _create_referral(
+        referral, new = _new_referral(
             actor=actor,
             context=context,
             mash_agency=mash_agency,
@@ -483,13 +525,12 @@ def custody_booking_get_or_create(
             data=data,
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
-            now=now,
         )
         booking = CustodyBooking(referral=referral, **booking_fields)
-        # The referral was made a moment ago in this transaction: it exists and has no booking yet.
+        # The referral is new in this transaction: it exists and has no booking yet.
         booking.full_clean(exclude=["referral"], validate_unique=False)
-        booking.save()
-        deadline_start(
+        new.rows.append(booking)
+        new.start_clock(
             policy=PolicyCode.GOLDEN_HOUR,
             subject=_subject(referral, "custody_booking", booking.pk),
             started_at=booked_in_at,
@@ -497,12 +538,11 @@ def custody_booking_get_or_create(
             owner=actor if actor.agency_id == mash_agency.pk else None,
             actor=actor,
             context=context,
-            now=now,
-            savepoint=False,  # as in _create_referral: the whole transaction rolls back on any error
         )
+        new.write()
         return referral
 
-    return _idempotent(actor, idempotency_key, create, request_fingerprint)
+    return _idempotent(actor, idempotency_key, create, request_fingerprint, creates_person=person is None)
 
 
 def custody_booking_create(

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT, AuditContext
-from audits.models import AuditAction
-from audits.services import audit_event_record
+from audits.models import AuditAction, AuditEvent
+from audits.services import audit_event_build
 from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import (
     OPEN_STATUSES,
@@ -48,6 +48,20 @@ def _require_reason(reason: str, action: str) -> str:
     return reason
 
 
+def _event_row(
+    deadline: Deadline,
+    kind: DeadlineEventKind,
+    occurred_at: datetime,
+    *,
+    actor: User | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> DeadlineEvent:
+    return DeadlineEvent(
+        deadline=deadline, kind=kind, occurred_at=occurred_at, actor=actor, reason=reason, data=data or {}
+    )
+
+
 def _event(
     deadline: Deadline,
     kind: DeadlineEventKind,
@@ -57,13 +71,13 @@ def _event(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
-    DeadlineEvent.objects.create(
-        deadline=deadline, kind=kind, occurred_at=occurred_at, actor=actor, reason=reason, data=data or {}
-    )
+    _event_row(deadline, kind, occurred_at, actor=actor, reason=reason, data=data).save(force_insert=True)
 
 
-def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any) -> None:
-    audit_event_record(
+def _audit_row(
+    deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any
+) -> AuditEvent:
+    return audit_event_build(
         actor=actor,
         action=AuditAction.UPDATE if what != "start" else AuditAction.CREATE,
         object_type="deadline",
@@ -73,6 +87,10 @@ def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: 
         reason=changes.pop("reason", ""),
         changes={"what": what, **{k: str(v) for k, v in changes.items()}},
     )
+
+
+def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any) -> None:
+    _audit_row(deadline, actor, context, what, **changes).save(force_insert=True)
 
 
 def _outbox(deadline: Deadline, event: OutboxEvent, now: datetime) -> None:
@@ -111,6 +129,20 @@ class DeadlineSubject:
     case_id: uuid.UUID | None = None
 
 
+# How far this host's clock may be from the database's before a decision taken by it could differ from one
+# taken by the database clock. Hosts keep to NTP within milliseconds; a minute is a wide margin.
+HOST_CLOCK_DOUBT = timedelta(minutes=1)
+FUTURE_START_ALLOWANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ClockStart:
+    """The unsaved rows that start a running clock: the clock, its "started" event and its audit row."""
+
+    deadline: Deadline
+    rows: tuple[Deadline, DeadlineEvent, AuditEvent]
+
+
 def deadline_start(
     *,
     policy: PolicyCode,
@@ -133,7 +165,8 @@ def deadline_start(
     savepoint this call would otherwise make inside that transaction; the caller's transaction is no less
     atomic."""
     with transaction.atomic(savepoint=savepoint):
-        return _deadline_start(
+        now = _db_now() if now is None else now
+        start = _clock_start(
             policy=policy,
             subject=subject,
             started_at=started_at,
@@ -142,11 +175,58 @@ def deadline_start(
             actor=actor,
             due_at=due_at,
             context=context,
-            now=_db_now() if now is None else now,
+            now=now,
         )
+        deadline, event, audit = start.rows
+        deadline.save(force_insert=True)
+        event.save(force_insert=True)
+        if deadline.due_at <= now:
+            deadline.status = DeadlineStatus.BREACHED
+            _record_breach(deadline, now, late_notification=True)
+            deadline.save()
+        audit.save(force_insert=True)
+        return deadline
 
 
-def _deadline_start(
+def deadline_start_rows(
+    *,
+    policy: PolicyCode,
+    subject: DeadlineSubject,
+    started_at: datetime,
+    owning_agency: Agency,
+    owner: User | None = None,
+    actor: User | None = None,
+    due_at: datetime | None = None,
+    context: AuditContext = SYSTEM_CONTEXT,
+) -> ClockStart | None:
+    """The rows that start this clock, unsaved, for a service that writes them in the same statement as its
+    own rows (safeguarding.common.writes.insert_together) -- or None when this host's clock is too close to
+    call whether the clock is already due or its start in the future: then the caller uses deadline_start,
+    which decides by the database clock, the one clock the sweep goes by. Checks and errors are
+    deadline_start's.
+
+    Skipping the database clock is safe only where the answer could not differ by it: a clock due more than
+    HOST_CLOCK_DOUBT from now is not yet due by either clock."""
+    host_now = timezone.now()
+    if abs(started_at - (host_now + FUTURE_START_ALLOWANCE)) <= HOST_CLOCK_DOUBT:
+        return None  # "is the start in the future?" is too close to call by this host's clock
+    start = _clock_start(
+        policy=policy,
+        subject=subject,
+        started_at=started_at,
+        owning_agency=owning_agency,
+        owner=owner,
+        actor=actor,
+        due_at=due_at,
+        context=context,
+        now=host_now,
+    )
+    if start.deadline.due_at <= host_now + HOST_CLOCK_DOUBT:
+        return None  # due already, or too close to call: breached at once by deadline_start if so
+    return start
+
+
+def _clock_start(
     *,
     policy: PolicyCode,
     subject: DeadlineSubject,
@@ -157,9 +237,9 @@ def _deadline_start(
     due_at: datetime | None,
     context: AuditContext,
     now: datetime,
-) -> Deadline:
+) -> ClockStart:
     rules = policy_for(policy)
-    if started_at > now + timedelta(minutes=5):
+    if started_at > now + FUTURE_START_ALLOWANCE:
         raise DeadlineError("The start time is in the future. Enter when it actually happened.")
     computed_due = rules.due_at(started_at, due_at)
     if computed_due <= started_at:
@@ -182,20 +262,15 @@ def _deadline_start(
     # (due after start, status consistency) back the checks above. full_clean() would spend a query and a
     # savepoint on each foreign key and constraint of every clock started.
     deadline.clean_fields(exclude=["local_authority", "person", "case", "owning_agency", "owner"])
-    deadline.save()
-    _event(
+    event = _event_row(
         deadline,
         DeadlineEventKind.STARTED,
         started_at,
         actor=actor,
         data={"due_at": computed_due.isoformat()},
     )
-    if computed_due <= now:
-        deadline.status = DeadlineStatus.BREACHED
-        _record_breach(deadline, now, late_notification=True)
-        deadline.save()
-    _audit(deadline, actor, context, "start", policy=policy, due_at=computed_due)
-    return deadline
+    audit = _audit_row(deadline, actor, context, "start", policy=policy, due_at=computed_due)
+    return ClockStart(deadline, (deadline, event, audit))
 
 
 @transaction.atomic

@@ -595,3 +595,40 @@ def test_details_have_exact_query_counts(world: World, mash_referral: dict[str, 
     # token with role groups, the record with its permission check in one query, audit INSERT
     assert _count(client, f"{REFERRALS}{mash_referral['id']}/") == TOKEN_API + 2
     assert _count(client, f"{BOOKINGS}{booking['id']}/") == TOKEN_API + 2
+
+
+def _statements(context: CaptureQueriesContext) -> list[str]:
+    """Each statement's first word, as at the top level: the test's own transaction turns the service's
+    into a savepoint, which Django releases even after rolling back to it."""
+    words: list[str] = []
+    for query in context.captured_queries:
+        word = query["sql"].split()[0]
+        if word == "RELEASE" and words and words[-1] == "ROLLBACK":
+            continue
+        words.append({"SAVEPOINT": "BEGIN", "RELEASE": "COMMIT"}.get(word, word))
+    return words
+
+
+@pytest.mark.django_db
+def test_creating_a_referral_about_a_known_person_is_one_write_statement(world: World) -> None:
+    """The API's busiest write: the person's access check, then the referral, its grants, the MASH decision
+    clock with its started event, and both audit rows in one INSERT statement, committed once. A retry with
+    the same key costs its failed INSERT and one read of the referral the key made."""
+    client = token_client(world.mash)
+    body = referral_body(person=MISSING, person_id=str(world.case.person.pk))
+    _post(client, REFERRALS, referral_body(person=MISSING, person_id=str(world.case.person.pk)))  # warm-up
+    with CaptureQueriesContext(connection) as context:
+        response = _post(client, REFERRALS, body, key="count-me")
+    assert response.status_code == 201
+    statements = _statements(context)
+    assert statements == ["SELECT", "SELECT", "BEGIN", "WITH", "COMMIT"], statements
+    assert Deadline.objects.filter(subject_id=response.json()["id"]).count() == 1
+
+    with CaptureQueriesContext(connection) as context:
+        retry = _post(client, REFERRALS, body, key="count-me")
+    assert retry.status_code == 200 and retry.json()["id"] == response.json()["id"]
+    statements = _statements(context)
+    # token, person, the INSERT refused by the key, the referral the key made, the retry's audit row
+    assert statements == ["SELECT", "SELECT", "BEGIN", "WITH", "ROLLBACK", "SELECT", "INSERT"], [
+        q["sql"][:120] for q in context.captured_queries
+    ]

@@ -1,0 +1,104 @@
+"""Several new rows written by one SQL statement.
+
+A service that creates a record usually writes several rows at once: the record, its object permissions, the
+clock it starts, that clock's first event and the audit rows. Saved one by one, each row is a round trip and
+a statement for PostgreSQL to parse, plan and run, and on the busiest write (a referral through the API)
+those per-statement costs were most of the request. `insert_together` sends them as one statement of
+data-modifying CTEs (`WITH w0 AS (INSERT …), w1 AS (INSERT …) SELECT …`): PostgreSQL runs every INSERT in
+it, and the statement succeeds or fails as a whole, so a row is never written without the others.
+
+Each model row's INSERT is the one Django's own `save()` would send (the same compiler: field conversion,
+`auto_now_add`, database defaults), so the rows read back exactly as if saved one by one. Foreign keys in
+this project are DEFERRABLE INITIALLY DEFERRED (Django's default on PostgreSQL), so rows may refer to each
+other in any order. What is not done: `pre_save`/`post_save` signals (no model written this way has
+receivers) and `save()` overrides (none of them has one)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
+
+
+@dataclass(frozen=True)
+class RawInsert:
+    """An INSERT written by hand (guardian's grants, say, which look permission ids up by name inside the
+    statement), run as one of the statement's CTEs. It must end with a RETURNING clause, and must not hold
+    a data-modifying WITH of its own (PostgreSQL allows those only at the top level). With `expect_rows`,
+    any other number of rows written is an error, raised before the caller's transaction can commit."""
+
+    sql: str
+    params: Sequence[Any]
+    expect_rows: int | None = None
+
+
+class RowsNotWritten(RuntimeError):
+    """A RawInsert wrote another number of rows than it expected: its caller's transaction must not commit."""
+
+
+def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
+    """Django's INSERT for one new row, with RETURNING its primary key; and whether that key is made by the
+    database (an auto-increment), so it must be read back."""
+    meta = row._meta
+    pk_from_database = row.pk is None and meta.auto_field is not None
+    if row.pk is None and not pk_from_database:
+        setattr(row, meta.pk.attname, meta.pk.get_default())
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and not (pk_from_database and field is meta.auto_field)
+    ]
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params, pk_from_database
+
+
+def insert_together(*rows: Model | RawInsert) -> list[int]:
+    """Insert these new rows in one statement. Model rows get their database-made primary keys and are
+    marked saved, as `save()` would leave them. Answers, for each argument in order, the number of rows its
+    INSERT wrote (1 for a model row). Must run inside the caller's transaction when the caller also reads or
+    writes anything else that has to commit with these rows."""
+    if not rows:
+        return []
+    models = [row for row in rows if isinstance(row, Model)]
+    using = router.db_for_write(type(models[0])) if models else "default"
+    ctes: list[str] = []
+    params: list[Any] = []
+    auto_keys: list[tuple[int, Model]] = []
+    for index, row in enumerate(rows):
+        if isinstance(row, RawInsert):
+            sql, row_params = row.sql, row.params
+        else:
+            sql, row_params, pk_from_database = _compiled_insert(row, using)
+            if pk_from_database:
+                auto_keys.append((index, row))
+        ctes.append(f"w{index} AS ({sql})")
+        params.extend(row_params)
+    # Only compiled SQL and quoted column names are formatted in; every value is a parameter.
+    counts = ", ".join(f"(SELECT count(*) FROM w{index})" for index in range(len(rows)))  # noqa: S608
+    quote = connections[using].ops.quote_name
+    keys = "".join(
+        f", (SELECT {quote(row._meta.pk.column)} FROM w{index})"  # noqa: S608
+        for index, row in auto_keys
+    )
+    statement = f"WITH {', '.join(ctes)} SELECT {counts}{keys}"
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, params)
+        result = cursor.fetchone()
+    written = [int(count) for count in result[: len(rows)]]
+    for row, count in zip(rows, written, strict=True):
+        if isinstance(row, RawInsert) and row.expect_rows is not None and count != row.expect_rows:
+            raise RowsNotWritten(
+                f"{count} of {row.expect_rows} rows written by: {' '.join(row.sql.split())[:200]}"
+            )
+    for (_, row), key in zip(auto_keys, result[len(rows) :], strict=True):
+        setattr(row, row._meta.pk.attname, key)
+    for row in models:
+        row._state.adding = False
+        row._state.db = using
+    return written
