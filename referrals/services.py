@@ -49,6 +49,7 @@ from safeguarding.deadlines.services import (
     deadline_start_rows,
     now_from_database,
 )
+from safeguarding.organisations.access import permission_id
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import CASE_WORKER_ROLES, Role
 from safeguarding.people.models import Person, PersonGroupObjectPermission
@@ -202,43 +203,39 @@ REFERRAL_RELATIONS = ["local_authority", "mash_agency", "person", "case", "refer
 
 def _grants_on_new_referral(
     *, referral: Referral, mash_group_id: int, referrer_group_id: int | None
-) -> list[RawInsert]:
-    """What guardian's assign_perm and person_grant_agency would grant, as two INSERTs written with the
-    referral's other rows rather than about twenty statements: the MASH may view and change the referral and
-    the person, the referring agency may view the referral. The permission ids are looked up by name inside
-    the statement (they are not cached: a flushed test database recreates them). The person's rows may
-    already exist (an earlier referral or case), so they are inserted with ON CONFLICT DO NOTHING on
-    guardian's unique (group, permission, object); the referral's are new, so a conflict there is an error,
-    and so is writing fewer than expected (the permissions missing): the referral must not exist without
-    the MASH's grants."""
-    referral_grants = [(mash_group_id, "view_referral"), (mash_group_id, "change_referral")]
+) -> list[Model | RawInsert]:
+    """What guardian's assign_perm and person_grant_agency would grant, as rows written with the referral's
+    other rows rather than about twenty statements: the MASH may view and change the referral and the
+    person, the referring agency may view the referral. The person's rows may already exist (an earlier
+    referral or case), so they are inserted with ON CONFLICT DO NOTHING on guardian's unique (group,
+    permission, object); the referral's are new, so a conflict there is an error."""
+    referral_grants: list[Model | RawInsert] = [
+        ReferralGroupObjectPermission(
+            group_id=mash_group_id, permission_id=permission_id(perm), content_object=referral
+        )
+        for perm in ("referrals.view_referral", "referrals.change_referral")
+    ]
     if referrer_group_id is not None:
-        referral_grants.append((referrer_group_id, "view_referral"))
-    permissions = """
-        auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.app_label = %s
-    """
-    person_sql = f"""
+        referral_grants.append(
+            ReferralGroupObjectPermission(
+                group_id=referrer_group_id,
+                permission_id=permission_id("referrals.view_referral"),
+                content_object=referral,
+            )
+        )
+    person_grants = RawInsert(
+        f"""
         INSERT INTO {PersonGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
-        SELECT %s::integer, p.id, %s::uuid FROM {permissions}
-        WHERE p.codename IN ('view_person', 'change_person')
+        VALUES (%s, %s, %s), (%s, %s, %s)
         ON CONFLICT DO NOTHING
         RETURNING 1
-    """  # noqa: S608 - table names from the models' meta, values as parameters
-    referral_sql = f"""
-        INSERT INTO {ReferralGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
-        SELECT g.group_id, p.id, %s::uuid
-        FROM (VALUES {", ".join(["(%s::integer, %s::text)"] * len(referral_grants))}) AS g (group_id, codename)
-        JOIN {permissions} ON p.codename = g.codename
-        RETURNING 1
-    """  # noqa: S608 - as above
-    referral_params: list[Any] = [referral.pk]
-    for group_id, codename in referral_grants:
-        referral_params += [group_id, codename]
-    referral_params.append("referrals")
-    return [
-        RawInsert(person_sql, [mash_group_id, referral.person_id, "people"]),
-        RawInsert(referral_sql, referral_params, expect_rows=len(referral_grants)),
-    ]
+        """,  # noqa: S608 - the table name from the model's meta, values as parameters
+        [
+            *(mash_group_id, permission_id("people.view_person"), referral.person_id),
+            *(mash_group_id, permission_id("people.change_person"), referral.person_id),
+        ],
+    )
+    return [*referral_grants, person_grants]
 
 
 class _NewRows:

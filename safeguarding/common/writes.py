@@ -38,6 +38,12 @@ class RowsNotWritten(RuntimeError):
     """A RawInsert wrote another number of rows than it expected: its caller's transaction must not commit."""
 
 
+# The INSERT text for a model depends only on the model, which fields it writes and the database: compiled
+# once, then each row only converts its values (as the compiler would). A value that is an expression
+# (a database default, say) changes the text, so such a row is compiled on its own.
+_insert_sql: dict[tuple[type[Model], bool, str], str] = {}
+
+
 def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
     """Django's INSERT for one new row, with RETURNING its primary key; and whether that key is made by the
     database (an auto-increment), so it must be read back."""
@@ -50,11 +56,24 @@ def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
         for field in meta.local_concrete_fields
         if not field.generated and not (pk_from_database and field is meta.auto_field)
     ]
+    key = (type(row), pk_from_database, using)
+    sql = _insert_sql.get(key)
+    if sql is not None:
+        values = [field.pre_save(row, add=True) for field in fields]
+        if not any(hasattr(value, "resolve_expression") for value in values):
+            connection = connections[using]
+            params = [
+                field.get_db_prep_save(value, connection=connection)
+                for field, value in zip(fields, values, strict=True)
+            ]
+            return sql, params, pk_from_database
     query = InsertQuery(type(row))
     query.insert_values(fields, [row])
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
+    if not any(hasattr(getattr(row, field.attname), "resolve_expression") for field in fields):
+        _insert_sql[key] = sql
     return sql, params, pk_from_database
 
 
@@ -79,26 +98,31 @@ def insert_together(*rows: Model | RawInsert) -> list[int]:
                 auto_keys.append((index, row))
         ctes.append(f"w{index} AS ({sql})")
         params.extend(row_params)
-    # Only compiled SQL and quoted column names are formatted in; every value is a parameter.
-    counts = ", ".join(f"(SELECT count(*) FROM w{index})" for index in range(len(rows)))  # noqa: S608
+    # Every CTE runs, read or not; the statement reads back only the counts the raw INSERTs are checked by
+    # and the keys the database made. Only compiled SQL and quoted column names are formatted in; every
+    # value is a parameter.
     quote = connections[using].ops.quote_name
-    keys = "".join(
-        f", (SELECT {quote(row._meta.pk.column)} FROM w{index})"  # noqa: S608
+    checked = [index for index, row in enumerate(rows) if isinstance(row, RawInsert)]
+    reads = [f"(SELECT count(*) FROM w{index})" for index in checked]  # noqa: S608
+    reads += [
+        f"(SELECT {quote(row._meta.pk.column)} FROM w{index})"  # noqa: S608
         for index, row in auto_keys
-    )
-    statement = f"WITH {', '.join(ctes)} SELECT {counts}{keys}"
+    ]
+    statement = f"WITH {', '.join(ctes)} SELECT {', '.join(reads) or '1'}"
     with connections[using].cursor() as cursor:
         cursor.execute(statement, params)
         result = cursor.fetchone()
-    written = [int(count) for count in result[: len(rows)]]
-    for row, count in zip(rows, written, strict=True):
-        if isinstance(row, RawInsert) and row.expect_rows is not None and count != row.expect_rows:
+    counts = dict(zip(checked, result[: len(checked)], strict=True))
+    for index, count in counts.items():
+        row = rows[index]
+        assert isinstance(row, RawInsert)
+        if row.expect_rows is not None and count != row.expect_rows:
             raise RowsNotWritten(
                 f"{count} of {row.expect_rows} rows written by: {' '.join(row.sql.split())[:200]}"
             )
-    for (_, row), key in zip(auto_keys, result[len(rows) :], strict=True):
+    for (_, row), key in zip(auto_keys, result[len(checked) :], strict=True):
         setattr(row, row._meta.pk.attname, key)
     for row in models:
         row._state.adding = False
         row._state.db = using
-    return written
+    return [int(counts[index]) if index in counts else 1 for index in range(len(rows))]

@@ -34,6 +34,27 @@ def _permission_id(perm: str) -> Subquery:
     )
 
 
+_permission_ids: dict[str, int] = {}
+
+
+def permission_id(perm: str) -> int:
+    """The id of "app_label.codename", looked up once per process. Ids change only when the permission rows
+    are recreated (a flushed test database), and that always ends with post_migrate, which clears this cache
+    (OrganisationsConfig.ready)."""
+    found = _permission_ids.get(perm)
+    if found is None:
+        app_label, codename = perm.split(".", 1)
+        found = Permission.objects.values_list("pk", flat=True).get(
+            content_type__app_label=app_label, codename=codename
+        )
+        _permission_ids[perm] = found
+    return found
+
+
+def permission_ids_forget(**kwargs: object) -> None:
+    _permission_ids.clear()
+
+
 def agency_holds_permission(user: User, perm: str, model: type[Model]) -> Exists:
     """EXISTS (a grant of `perm` on this row to the user's agency group). Correlated, so each candidate row
     costs one probe of guardian's unique (group, permission, object) index, however many rows the agency

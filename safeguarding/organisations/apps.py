@@ -9,7 +9,11 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from safeguarding.organisations.access import permission_ids_forget
+
         post_migrate.connect(_sync_role_permissions, dispatch_uid="organisations.sync_role_permissions")
+        # Permission rows are recreated when a test database is flushed: cached ids must go with them.
+        post_migrate.connect(permission_ids_forget, dispatch_uid="organisations.permission_ids_forget")
 
 
 def _sync_role_permissions(sender: AppConfig, **kwargs: object) -> None:
