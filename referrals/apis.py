@@ -4,12 +4,11 @@ POSTs are safe to retry: an `Idempotency-Key` header names the request, the same
 answers with the referral it made (201 the first time, 200 after), and a different request under a used key
 is refused with 422. Without the header each POST makes a new referral."""
 
-import copy
 import hashlib
 import json
 import re
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -29,6 +28,7 @@ from referrals.access import access_referral
 from referrals.choices import AppropriateAdult, Concern, Consent, ReferralSource, ReferralStatus
 from referrals.models import NARRATIVE_MAX, CustodyBooking, Referral
 from referrals.services import custody_booking_get_or_create, referral_get_or_create
+from safeguarding.common.api import FieldsBuiltOnce
 from safeguarding.common.errors import NotFound
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
@@ -167,25 +167,7 @@ def _audit_read(
 # Serializers
 
 
-class _FieldsBuiltOnce(serializers.ModelSerializer):
-    """ModelSerializer.get_fields introspects the model again for every instance (about a millisecond for a
-    referral). These output serializers' fields depend only on their class (declared fields and Meta, all
-    read-only), so each class builds them once and every instance gets a deep copy, as DRF itself gives
-    each instance a deep copy of the declared fields."""
-
-    _fields_built: ClassVar[dict[str, serializers.Field]]
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        cls = type(self)
-        built: dict[str, serializers.Field] | None = cls.__dict__.get("_fields_built")
-        if built is None:
-            built = super().get_fields()
-            cls._fields_built = copy.deepcopy(built)
-            return built
-        return copy.deepcopy(built)
-
-
-class ReferralOutputSerializer(_FieldsBuiltOnce):
+class ReferralOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     # A plain string in the schema: an enum here would collide with the case status enum's name, and
     # naming enums apart needs ENUM_NAME_OVERRIDES in the settings.
@@ -222,7 +204,7 @@ class ReferralDetailOutputSerializer(ReferralOutputSerializer):
         read_only_fields = fields
 
 
-class CustodyBookingOutputSerializer(_FieldsBuiltOnce):
+class CustodyBookingOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     referral = ReferralOutputSerializer(read_only=True)
     golden_hour_due_at = serializers.DateTimeField(
         read_only=True,
@@ -250,7 +232,7 @@ class CustodyBookingOutputSerializer(_FieldsBuiltOnce):
         read_only_fields = fields
 
 
-class ReferralCommonInputSerializer(serializers.Serializer):
+class ReferralCommonInputSerializer(FieldsBuiltOnce):
     """What every referral says, and who it is about: an existing person or a new one."""
 
     person_id = serializers.UUIDField(required=False, help_text="An existing person you can see.")
