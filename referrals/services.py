@@ -1,6 +1,7 @@
 """The MASH front door. Each service is one transaction with its audit row; clocks start from the real-world
 event time (the custody booking, the receipt of the referral) and are met by the recorded work."""
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -255,6 +256,7 @@ class _NewRows:
             self.rows.extend(start.rows)
 
     def write(self) -> None:
+        """Inside the caller's transaction, unless the rows are one statement (no clocks_by_database)."""
         insert_together(*self.rows)
         for clock in self.clocks_by_database:
             # Any error rolls the caller's whole transaction back (nothing in it catches one): a savepoint
@@ -273,9 +275,9 @@ def _new_referral(
     idempotency_key: str,
     request_fingerprint: str = "",
 ) -> tuple[Referral, _NewRows]:
-    """Inside _idempotent's transaction: the new referral and the rows that go with it (grants, the MASH
-    decision clock, the DRM item for county lines, the audit row), checked and not yet written. A new
-    person is written here, first."""
+    """The new referral and the rows that go with it (grants, the MASH decision clock, the DRM item for
+    county lines, the audit row), checked and not yet written; _idempotent writes them. A new person is
+    written here, first, inside _idempotent's transaction."""
     _validate_referral_data(data, person, new_person_data)
     if person is None:
         if new_person_data is None:
@@ -378,27 +380,37 @@ def _replay(existing: Referral, request_fingerprint: str) -> Referral:
 def _idempotent(
     actor: User,
     idempotency_key: str,
-    create: Callable[[], Referral],
+    prepare: Callable[[], tuple[Referral, _NewRows]],
     request_fingerprint: str = "",
     *,
     creates_person: bool,
 ) -> tuple[Referral, bool]:
-    """Run `create` unless this key already made a referral: the same key from the same user always answers
-    with the same referral (and whether this call created it).
+    """Make the referral `prepare` checks and gathers, unless this key already made one: the same key from
+    the same user always answers with the same referral (and whether this call created it).
 
     The referral's unique (created_by, idempotency_key) decides: a retry's INSERT fails on it (a concurrent
-    one waits for the first to commit, then fails), and the whole transaction rolls back, so the retry
-    answers with the referral the key made. That costs nothing on the usual path, where the key is new. A
-    referral that `creates_person` writes the person first, so a retry would run into the person's own
-    unique NHS number before the key; there the key is locked and looked up before anything is written."""
+    one waits for the first to commit, then fails), nothing is written, and the retry answers with the
+    referral the key made. That costs nothing on the usual path, where the key is new, and there the rows
+    are one statement, which is a transaction of its own. A referral that `creates_person` writes the
+    person first, so a retry would run into the person's own unique NHS number before the key; there the
+    key is locked and looked up, in one transaction with everything written."""
     try:
-        with transaction.atomic():
-            if creates_person:
+        if creates_person:
+            with transaction.atomic():
                 _lock_idempotency_key(actor, idempotency_key)
                 existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
                 if existing is not None:
                     return _replay(existing, request_fingerprint), False
-            return create(), True
+                referral, new = prepare()
+                new.write()
+                return referral, True
+        referral, new = prepare()  # checks and gathers; writes nothing
+        # More than one statement (a clock left to the database clock) needs a transaction; so does a
+        # caller's open transaction, where the savepoint lets a retry's refused INSERT roll back alone.
+        one_statement = not new.clocks_by_database and not connection.in_atomic_block
+        with contextlib.nullcontext() if one_statement else transaction.atomic():
+            new.write()
+        return referral, True
     except IntegrityError:
         existing = referral_find_existing(actor=actor, idempotency_key=idempotency_key)
         if existing is None:
@@ -420,8 +432,8 @@ def referral_get_or_create(
     referral from a different request (another `request_fingerprint`) is refused with IdempotencyKeyReused."""
     mash_agency = _require_mash(actor)
 
-    def create() -> Referral:
-        referral, new = _new_referral(
+    def prepare() -> tuple[Referral, _NewRows]:
+        return _new_referral(
             actor=actor,
             context=context,
             mash_agency=mash_agency,
@@ -431,10 +443,8 @@ def referral_get_or_create(
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint,
         )
-        new.write()
-        return referral
 
-    return _idempotent(actor, idempotency_key, create, request_fingerprint, creates_person=person is None)
+    return _idempotent(actor, idempotency_key, prepare, request_fingerprint, creates_person=person is None)
 
 
 def referral_create(
@@ -509,7 +519,7 @@ def custody_booking_get_or_create(
     _require_not_future(booked_in_at, "booked_in_at", "The booking time")
     booking_fields = {**booking_data, "out_of_area": True} if out_of_area else booking_data
 
-    def create() -> Referral:
+    def prepare() -> tuple[Referral, _NewRows]:
         data = {"source": ReferralSource.CUSTODY_BOOKING, "received_at": timezone.now(), **referral_data}
         if is_police and not data.get("referrer_agency"):
             data["referrer_agency"] = actor.agency
@@ -536,10 +546,9 @@ def custody_booking_get_or_create(
             actor=actor,
             context=context,
         )
-        new.write()
-        return referral
+        return referral, new
 
-    return _idempotent(actor, idempotency_key, create, request_fingerprint, creates_person=person is None)
+    return _idempotent(actor, idempotency_key, prepare, request_fingerprint, creates_person=person is None)
 
 
 def custody_booking_create(

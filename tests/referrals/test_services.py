@@ -1,10 +1,12 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT
+from audits.models import AuditEvent
 from referrals.models import DrmItem, InformationRequest, Referral
 from referrals.selectors import information_answers_visible_to
 from referrals.services import (
@@ -16,6 +18,7 @@ from referrals.services import (
     urgent_contact_record,
 )
 from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import Deadline
 from safeguarding.people.models import Person
 from tests import factories
@@ -198,3 +201,57 @@ def test_urgent_response_decision_starts_48_hours_met_by_first_contact(front: Fr
     assert moment.kind == "urgent_response"
     clock.refresh_from_db()
     assert clock.status == "met" and clock.breached_at is None
+
+
+def _booking_of_known_person(front: Front, booked: datetime, key: str) -> Referral:
+    return custody_booking_create(
+        actor=front.world.mash,
+        context=SYSTEM_CONTEXT,
+        referral_data={k: v for k, v in referral_data().items() if k not in {"source", "received_at"}},
+        booking_data={
+            "police_force": "Northbridge Police",
+            "custody_suite": "Northbridge Central",
+            "booked_in_at": booked,
+            "arrest_reason": "Possession with intent to supply",
+            "appropriate_adult": "requested",
+        },
+        idempotency_key=key,
+        person=front.world.case.person,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_told_to_the_mash_after_its_golden_hour_is_breached_at_once_with_the_referral(
+    front: Front,
+) -> None:
+    """Too late to start by this host's clock: the clock is started by the database's, in one transaction
+    with the referral's rows, and breached at once as notified late (finding 4: a force that told the MASH
+    late)."""
+    booked = timezone.now() - timedelta(hours=2)
+    referral = _booking_of_known_person(front, booked, "late-booking")
+    clock = Deadline.objects.get(subject_id=referral.custody_booking.pk, policy="golden_hour")
+    assert clock.status == "breached" and clock.notified_late
+    assert clock.breached_at == booked + timedelta(hours=1)
+    assert Deadline.objects.get(subject_id=referral.pk, policy="mash_decision").status == "running"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clock_that_fails_after_the_referral_rows_leaves_nothing_behind(front: Front) -> None:
+    """The late Golden Hour is a second statement after the referral's; an error there must take the
+    referral with it."""
+    booked = timezone.now() - timedelta(hours=2)
+    before = (Referral.objects.count(), Deadline.objects.count(), AuditEvent.objects.count())
+    with (
+        mock.patch("referrals.services.deadline_start", side_effect=DeadlineError("broken")),
+        pytest.raises(DeadlineError),
+    ):
+        _booking_of_known_person(front, booked, "failing-booking")
+    assert (Referral.objects.count(), Deadline.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_referral_received_days_ago_has_its_decision_clock_breached_at_once(front: Front) -> None:
+    received = timezone.now() - timedelta(days=6)
+    referral = new_referral(front, received_at=received)
+    clock = Deadline.objects.get(subject_id=referral.pk, policy="mash_decision")
+    assert clock.status == "breached" and clock.notified_late and clock.breached_at == clock.due_at
