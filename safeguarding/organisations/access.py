@@ -2,6 +2,7 @@
 permissions granted to that agency's group (django-guardian's direct-foreign-key permission tables), and only
 within the user's own local authority."""
 
+import functools
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, Permission
@@ -79,38 +80,41 @@ def scope_to_user(user: User | AnonymousUser, perm: str, queryset: QuerySet[Mode
     )
 
 
+@functools.cache
+def one_in_scope_sql(model: type[Model]) -> str:
+    """object_in_scope's query for `model`; its parameters, in order: the primary key, the user's authority,
+    the user's agency group, the permission's app label and codename."""
+    meta = model._meta
+    grant_model: Any = get_group_obj_perms_model(model)  # type: ignore[arg-type]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pk = f"{table}.{quote(meta.pk.column)}"
+    columns = ", ".join(f"{table}.{quote(field.column)}" for field in meta.concrete_fields)
+    return f"""
+        SELECT {columns} FROM {table}
+        WHERE {pk} = %s AND {table}.local_authority_id = %s AND EXISTS (
+            SELECT 1 FROM {quote(grant_model._meta.db_table)} g
+            JOIN auth_permission p ON p.id = g.permission_id
+            JOIN django_content_type ct ON ct.id = p.content_type_id
+            WHERE g.content_object_id = {pk} AND g.group_id = %s AND ct.app_label = %s AND p.codename = %s
+        )
+    """  # noqa: S608 - table and column names from the model's meta, values as parameters
+
+
 def object_in_scope(user: User | AnonymousUser, perm: str, model: type[ModelT], pk: object) -> ModelT | None:
     """One row by primary key, if scope_to_user would let `user` see it: the same rule (a grant of `perm` to
     the user's agency group, within the user's authority), written once as SQL. Composing it through the ORM
-    costs about 3 ms of Python a call, most of a cheap request's time, and the one-row fetches behind every
-    access_* function (the person a new referral is about, above all) need none of the ORM's composition.
+    costs about 3 ms of Python a call, most of a cheap request's time, and the one-row fetches behind the
+    access_* functions (the person a new referral is about, above all) need none of the ORM's composition.
     tests/organisations/test_access.py checks the two forms agree for every kind of user."""
     if not reads_case_data(user):
         return None
     assert isinstance(user, User) and user.agency is not None
-    meta = model._meta
-    grant_model: Any = get_group_obj_perms_model(model)  # type: ignore[arg-type]
-    app_label, codename = perm.split(".", 1)
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(f"{table}.{quote(field.column)}" for field in meta.concrete_fields)
-    sql = f"""
-        SELECT {columns} FROM {table}
-        WHERE {table}.{quote(meta.pk.column)} = %s AND {table}.local_authority_id = %s AND EXISTS (
-            SELECT 1 FROM {quote(grant_model._meta.db_table)} g
-            JOIN auth_permission p ON p.id = g.permission_id
-            JOIN django_content_type ct ON ct.id = p.content_type_id
-            WHERE g.content_object_id = {table}.{quote(meta.pk.column)} AND g.group_id = %s
-              AND ct.app_label = %s AND p.codename = %s
-        )
-    """  # noqa: S608 - table and column names from the model's meta, values as parameters
     try:
-        pk = meta.pk.to_python(pk)
+        pk = model._meta.pk.to_python(pk)
     except ValidationError:
         return None  # not a key at all: no row has it
-    rows = list(
-        model._default_manager.raw(
-            sql, [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
-        )
-    )
+    app_label, codename = perm.split(".", 1)
+    params = [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
+    rows = list(model._default_manager.raw(one_in_scope_sql(model), params))
     return rows[0] if rows else None
