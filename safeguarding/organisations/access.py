@@ -115,6 +115,18 @@ def object_in_scope(user: User | AnonymousUser, perm: str, model: type[ModelT], 
     except ValidationError:
         return None  # not a key at all: no row has it
     app_label, codename = perm.split(".", 1)
-    params = [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
-    rows = list(model._default_manager.raw(one_in_scope_sql(model), params))
-    return rows[0] if rows else None
+    params: list[Any] = [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
+    with connection.cursor() as cursor:
+        cursor.execute(one_in_scope_sql(model), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # As the ORM reads a row: each column through its field's converters, in concrete-field order.
+    values = [_converted(value, field) for value, field in zip(row, model._meta.concrete_fields, strict=True)]
+    return model.from_db(connection.alias, (), values)  # every field is there: no names needed
+
+
+def _converted(value: Any, field: Any) -> Any:
+    for converter in field.get_db_converters(connection):
+        value = converter(value, field, connection)
+    return value
