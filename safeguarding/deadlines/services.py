@@ -62,16 +62,9 @@ def _event_row(
     )
 
 
-def _event(
-    deadline: Deadline,
-    kind: DeadlineEventKind,
-    occurred_at: datetime,
-    *,
-    actor: User | None = None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    _event_row(deadline, kind, occurred_at, actor=actor, reason=reason, data=data).save(force_insert=True)
+def _event(deadline: Deadline, kind: DeadlineEventKind, occurred_at: datetime, **fields: Any) -> None:
+    """Write one event now: _event_row's fields, saved."""
+    _event_row(deadline, kind, occurred_at, **fields).save(force_insert=True)
 
 
 def _audit_row(

@@ -27,6 +27,18 @@ def mash_manager(world: World) -> User:
     return manager
 
 
+def case_subject(world: World) -> DeadlineSubject:
+    """The world's case as the subject of a clock."""
+    return DeadlineSubject(
+        subject_type="case",
+        subject_id=world.case.pk,
+        label="custody booking",
+        local_authority_id=world.case.local_authority_id,
+        person_id=world.case.person_id,
+        case_id=world.case.pk,
+    )
+
+
 def start_clock(
     world: World,
     *,
@@ -39,14 +51,7 @@ def start_clock(
     now = now_from_database()
     return deadline_start(
         policy=policy,
-        subject=DeadlineSubject(
-            subject_type="case",
-            subject_id=world.case.pk,
-            label="custody booking",
-            local_authority_id=world.case.local_authority_id,
-            person_id=world.case.person_id,
-            case_id=world.case.pk,
-        ),
+        subject=case_subject(world),
         started_at=now - ago,
         owning_agency=world.social_care,
         owner=world.mash,

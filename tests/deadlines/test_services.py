@@ -10,7 +10,6 @@ from safeguarding.deadlines.models import Deadline, DeadlineEvent, DeadlineStatu
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import (
     ClockStart,
-    DeadlineSubject,
     deadline_cancel,
     deadline_extend,
     deadline_meet,
@@ -22,7 +21,7 @@ from safeguarding.deadlines.services import (
 )
 from safeguarding.organisations.models import User
 from tests.conftest import World
-from tests.deadlines.conftest import let_time_pass, start_clock
+from tests.deadlines.conftest import case_subject, let_time_pass, start_clock
 
 
 def _kinds(deadline: Deadline) -> list[str]:
@@ -195,14 +194,7 @@ def test_bad_input_is_refused_and_changes_nothing(world: World) -> None:
 def _rows_for(world: World, ago: timedelta) -> ClockStart | None:
     return deadline_start_rows(
         policy=PolicyCode.GOLDEN_HOUR,
-        subject=DeadlineSubject(
-            subject_type="case",
-            subject_id=world.case.pk,
-            label="custody booking",
-            local_authority_id=world.case.local_authority_id,
-            person_id=world.case.person_id,
-            case_id=world.case.pk,
-        ),
+        subject=case_subject(world),
         started_at=timezone.now() - ago,
         owning_agency=world.social_care,
         owner=world.mash,
