@@ -534,7 +534,7 @@ def custody_booking_get_or_create(
             request_fingerprint=request_fingerprint,
         )
         booking = CustodyBooking(referral=referral, **booking_fields)
-        # The referral is new in this transaction: it exists and has no booking yet.
+        # The referral is new (written with the booking, below): it has no booking yet.
         booking.full_clean(exclude=["referral"], validate_unique=False)
         new.rows.append(booking)
         new.start_clock(

@@ -24,8 +24,8 @@ from django.db.models.sql import InsertQuery
 
 @dataclass(frozen=True)
 class RawInsert:
-    """An INSERT written by hand (guardian's grants, say, which look permission ids up by name inside the
-    statement), run as one of the statement's CTEs. It must end with a RETURNING clause, and must not hold
+    """An INSERT written by hand (guardian's grants on a person, say, which may exist already and so are
+    inserted ON CONFLICT DO NOTHING), run as one of the statement's CTEs. It must end with a RETURNING clause, and must not hold
     a data-modifying WITH of its own (PostgreSQL allows those only at the top level). With `expect_rows`,
     any other number of rows written is an error, raised before the caller's transaction can commit."""
 
@@ -48,6 +48,8 @@ def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
     """Django's INSERT for one new row, with RETURNING its primary key; and whether that key is made by the
     database (an auto-increment), so it must be read back."""
     meta = row._meta
+    if meta.parents:
+        raise TypeError(f"{meta.label} is saved across several tables (multi-table inheritance): use save()")
     pk_from_database = row.pk is None and meta.auto_field is not None
     if row.pk is None and not pk_from_database:
         setattr(row, meta.pk.attname, meta.pk.get_default())
