@@ -972,6 +972,17 @@ def section_text(
         *rows,
         "",
         f"- Throughput ratio (ours / bare): **{figures['referral_ratio']:.2f}** (target {verdict('referral_ratio')}).",
+        "- Each round, in the order run (requests/s; PostgreSQL CPU ms/request): "
+        + "; ".join(
+            f"{load.name.split()[0]} "
+            + ", ".join(
+                f"{phase.throughput:.0f} ({phase.cpu_db_s / phase.completed * 1000:.1f})"
+                for phase in load.phases
+                if phase.completed
+            )
+            for load in (bare, ours)
+        )
+        + ".",
         f"- p95 of ours: **{figures['referral_p95_ms']:.1f} ms** (target {verdict('referral_p95_ms')}).",
         "",
         "Where our POST's time goes, one request at a time in the benchmark process (Django test client, median "
