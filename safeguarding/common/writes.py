@@ -21,6 +21,8 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
+from safeguarding.common.prepared import execute_prepared
+
 
 @dataclass(frozen=True)
 class RawInsert:
@@ -112,7 +114,9 @@ def insert_together(*rows: Model | RawInsert) -> list[int]:
     ]
     statement = f"WITH {', '.join(ctes)} SELECT {', '.join(reads) or '1'}"
     with connections[using].cursor() as cursor:
-        cursor.execute(statement, params)
+        # The same few shapes, request after request: each is parsed and planned once per connection.
+        label = f"insert_{models[0]._meta.db_table}" if models else "insert"
+        execute_prepared(cursor, statement, params, label=label)
         result = cursor.fetchone()
     counts = dict(zip(checked, result[: len(checked)], strict=True))
     for index, count in counts.items():

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from guardian.utils import get_group_obj_perms_model
 
+from safeguarding.common.prepared import execute_prepared
 from safeguarding.organisations.models import User
 from safeguarding.organisations.roles import Role
 
@@ -117,7 +118,7 @@ def object_in_scope(user: User | AnonymousUser, perm: str, model: type[ModelT], 
     app_label, codename = perm.split(".", 1)
     params: list[Any] = [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
     with connection.cursor() as cursor:
-        cursor.execute(one_in_scope_sql(model), params)
+        execute_prepared(cursor, one_in_scope_sql(model), params, label=f"in_scope_{model._meta.db_table}")
         row = cursor.fetchone()
     if row is None:
         return None
