@@ -26,7 +26,10 @@ NARRATIVE_MAX = 10_000
 class Referral(UUIDModel):
     """A contact or referral received by the MASH about one person."""
 
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="referrals")
+    # No index of its own: referral_queue_idx (local_authority, status, received_at) leads with this column and answers every look-up by it.
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="referrals", db_index=False
+    )
     # The MASH's own agency: it owns the referral and grants others sight of it.
     mash_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="mash_referrals")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
@@ -48,7 +51,10 @@ class Referral(UUIDModel):
     lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices)
     status = models.CharField(max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED)
     rag_rating = models.CharField(max_length=8, choices=RagRating.choices, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique referral_idempotent_per_user (created_by, idempotency_key) leads with this column and answers every look-up by it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # A double-submitted form or a retried API call carries the same key and gets the same referral.
     idempotency_key = models.CharField(max_length=100)
     # SHA-256 of the API request that made it: a retry with the same key must send the same request, and a
@@ -183,7 +189,10 @@ class ReachableMoment(UUIDModel):
 class DrmItem(TimeStampedModel):
     """An item on the Daily Risk Management Meeting list, with its recorded outcome."""
 
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: drm_meeting_idx (local_authority, meeting_date) leads with this column and answers every look-up by it.
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     meeting_date = models.DateField()
     kind = models.CharField(max_length=16, choices=DrmItemKind.choices)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="drm_items")

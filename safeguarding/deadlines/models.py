@@ -24,7 +24,10 @@ class Deadline(UUIDModel):
     worker's memory, so restarts, crashes and flushes lose nothing."""
 
     policy = models.CharField(max_length=40, choices=PolicyCode.choices)
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: deadline_dashboard_idx (local_authority, policy, started_at) leads with this column and answers every look-up by it.
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # What the clock is about: a referral, custody booking, panel action... (type and id), plus the
     # person and case it concerns, for access control and the case page.
     subject_type = models.CharField(max_length=40)
@@ -133,7 +136,8 @@ class DeadlineEvent(models.Model):
     """The clock's history. Append-only: the database refuses UPDATE and DELETE."""
 
     id = models.BigAutoField(primary_key=True)
-    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: deadline_event_idx (deadline, occurred_at) leads with this column and answers every look-up by it.
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=16, choices=DeadlineEventKind.choices)
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
