@@ -76,7 +76,7 @@ PEOPLE = env_int("BENCH_PEOPLE", 500_000)
 CLIENTS = env_int("BENCH_CLIENTS", 32)
 CLIENT_PROCESSES = env_int("BENCH_CLIENT_PROCESSES", 4)
 PHASE_SECONDS = env_float("BENCH_PHASE_SECONDS", 15)
-ROUNDS = env_int("BENCH_ROUNDS", 3)
+ROUNDS = env_int("BENCH_ROUNDS", 5)
 WARMUP_SECONDS = env_float("BENCH_WARMUP_SECONDS", 3)
 MAX_REQUESTS_PER_PHASE = env_int("BENCH_MAX_REQUESTS_PER_PHASE", 100_000)
 WORKERS = env_int("BENCH_GUNICORN_WORKERS", 2 * CORES + 1)
@@ -635,6 +635,16 @@ class Phase:
         return self.completed / self.seconds
 
 
+def round_ratios(ours: "Load", bare: "Load") -> list[float]:
+    """Each round's ratio of ours to bare: how far the headline ratio (all of ours over all of bare) moves
+    with the minute it was measured in."""
+    return [
+        mine.throughput / theirs.throughput
+        for mine, theirs in zip(ours.phases, bare.phases, strict=True)
+        if theirs.throughput
+    ]
+
+
 def drain(master_pid: int, limit_s: float = 120) -> float:
     """Wait until gunicorn has finished the requests still queued when the clients stopped (a sync worker
     carries on with a request whose client has gone), so they do not count against the next phase."""
@@ -981,7 +991,7 @@ def section_text(
         "same referral row directly. *Ours* is POST /api/v1/referrals/: validation, the person access check, "
         "the referral (its Idempotency-Key unique per user), guardian permissions for the MASH, the "
         "one-working-day MASH decision clock (with its event and audit row) and the referral's audit row. "
-        f"{ROUNDS} rounds of {PHASE_SECONDS:g} s per endpoint, alternating, after {WARMUP_SECONDS:g} s of warm-up "
+        f"{ROUNDS} rounds of {PHASE_SECONDS:g} s per endpoint, alternating (bare then ours, then ours then bare), after {WARMUP_SECONDS:g} s of warm-up "
         "each and then an ANALYZE of the database, as autovacuum would make (it is off on this machine's "
         "PostgreSQL; see `analyze_as_autovacuum_would` in bench/referrals.py); before each phase the harness waits for gunicorn to finish requests left over from the last "
         f"(the longest wait this run: {drained_s:.0f} s). A request counts if it was answered within its phase.",
@@ -1002,6 +1012,9 @@ def section_text(
             )
             for load in (bare, ours)
         )
+        + ".",
+        "- Each round's own ratio (ours / bare, the two phases next to each other): "
+        + ", ".join(f"{ratio:.2f}" for ratio in round_ratios(ours, bare))
         + ".",
         f"- p95 of ours: **{figures['referral_p95_ms']:.1f} ms** (target {verdict('referral_p95_ms')}).",
         "",
@@ -1087,7 +1100,10 @@ def run(workdir: Path) -> dict[str, float]:
                 drained_s = max(drained_s, drain(server.pid))
             analyze_as_autovacuum_would()
             for round_number in range(ROUNDS):
-                for load, path in ((bare, BARE_PATH), (ours, OURS_PATH)):
+                # Bare first in odd rounds, ours first in even ones: a machine that speeds up or slows down
+                # through the run (a shared host) then weighs on both endpoints alike.
+                order = ((bare, BARE_PATH), (ours, OURS_PATH))
+                for load, path in order if round_number % 2 == 0 else order[::-1]:
                     phase = drive(port, path, world.token, person_ids, PHASE_SECONDS, server.pid)
                     if server.poll() is not None:
                         raise BenchFailed(f"gunicorn exited (status {server.returncode}); see {workdir}")
