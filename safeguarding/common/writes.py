@@ -13,12 +13,17 @@ this project are DEFERRABLE INITIALLY DEFERRED (Django's default on PostgreSQL),
 other in any order. What is not done: `pre_save`/`post_save` signals (no model written this way has
 receivers) and `save()` overrides (none of them has one)."""
 
+from __future__ import annotations
+
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.db import connections, router
-from django.db.models import Model
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
 from django.db.models.sql import InsertQuery
 
 from safeguarding.common.prepared import execute_prepared
@@ -43,7 +48,84 @@ class RowsNotWritten(RuntimeError):
 # The INSERT text for a model depends only on the model, which fields it writes and the database: compiled
 # once, then each row only converts its values (as the compiler would). A value that is an expression
 # (a database default, say) changes the text, so such a row is compiled on its own.
-_insert_sql: dict[tuple[type[Model], bool, str], str] = {}
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    fields: list[Field[Any, Any]]
+    # Per field: the Python types its value is sent as-is in, when it is already one of them (see
+    # _sent_as_is); None where only the field's own get_db_prep_save will do.
+    as_is: list[tuple[type, ...] | None]
+    plain_pre_save: list[bool]  # Field.pre_save itself: the attribute's value, nothing set on the row
+
+
+_insert_plans: dict[tuple[type[Model], bool, str], _InsertPlan] = {}
+
+# On PostgreSQL, the field types whose get_db_prep_save gives back a value of these exact types unchanged
+# (CharField.to_python of a str is the str; the backend's adapt_datetimefield_value returns the datetime, and
+# so on): converting them would only cost the calls. Anything else (JSON, arrays, a subclass that converts)
+# goes through its field. tests/common/test_writes.py checks the two give the same statement.
+_SENT_AS_IS: dict[type[Field[Any, Any]], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.BooleanField: (bool,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateField: (date,),
+    models.DateTimeField: (datetime,),  # aware ones only: a naive one is warned about and made aware
+}
+
+
+def _sent_as_is(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> tuple[type, ...] | None:
+    if connection.vendor != "postgresql":
+        return None
+    if type(field) is models.ForeignKey:
+        field = field.target_field
+    return _SENT_AS_IS.get(type(field))
+
+
+def _insert_plan(row: Model, pk_from_database: bool, using: str) -> _InsertPlan:
+    meta = row._meta
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and not (pk_from_database and field is meta.auto_field)
+    ]
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(sql, _)] = compiler.as_sql()
+    connection = connections[using]
+    return _InsertPlan(
+        sql=sql,
+        fields=fields,
+        as_is=[_sent_as_is(field, connection) for field in fields],
+        plain_pre_save=[type(field).pre_save is Field.pre_save for field in fields],
+    )
+
+
+def _params(plan: _InsertPlan, row: Model, connection: BaseDatabaseWrapper) -> list[Any] | None:
+    """The row's parameters for the plan's INSERT, converted as the compiler converts them; None if a
+    value is an expression, which the cached text cannot hold."""
+    params: list[Any] = []
+    for field, as_is, plain in zip(plan.fields, plan.as_is, plan.plain_pre_save, strict=True):
+        value = getattr(row, field.attname) if plain else field.pre_save(row, add=True)
+        if as_is is not None and (
+            value is None
+            or (type(value) in as_is and (type(value) is not datetime or value.utcoffset() is not None))
+        ):
+            params.append(value)
+        elif hasattr(value, "resolve_expression"):
+            return None
+        else:
+            params.append(field.get_db_prep_save(value, connection=connection))
+    return params
 
 
 def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
@@ -55,30 +137,25 @@ def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
     pk_from_database = row.pk is None and meta.auto_field is not None
     if row.pk is None and not pk_from_database:
         setattr(row, meta.pk.attname, meta.pk.get_default())
-    fields = [
-        field
-        for field in meta.local_concrete_fields
-        if not field.generated and not (pk_from_database and field is meta.auto_field)
-    ]
     key = (type(row), pk_from_database, using)
-    sql = _insert_sql.get(key)
-    if sql is not None:
-        values = [field.pre_save(row, add=True) for field in fields]
-        if not any(hasattr(value, "resolve_expression") for value in values):
-            connection = connections[using]
-            params = [
-                field.get_db_prep_save(value, connection=connection)
-                for field, value in zip(fields, values, strict=True)
-            ]
-            return sql, params, pk_from_database
+    plan = _insert_plans.get(key)
+    params = None
+    if plan is not None:
+        params = _params(plan, row, connections[using])
+    else:
+        plan = _insert_plan(row, pk_from_database, using)
+        params = _params(plan, row, connections[using])
+        if params is not None:  # compiled from a row of plain values: its text holds for every row
+            _insert_plans[key] = plan
+    if params is not None:
+        return plan.sql, params, pk_from_database
+    # A value is an expression (a database default, say): this row's text is its own.
     query = InsertQuery(type(row))
-    query.insert_values(fields, [row])
+    query.insert_values(plan.fields, [row])
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    if not any(hasattr(getattr(row, field.attname), "resolve_expression") for field in fields):
-        _insert_sql[key] = sql
-    return sql, params, pk_from_database
+    [(sql, row_params)] = compiler.as_sql()
+    return sql, row_params, pk_from_database
 
 
 def insert_together(*rows: Model | RawInsert) -> list[int]:

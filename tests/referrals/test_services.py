@@ -1,8 +1,13 @@
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT
@@ -17,6 +22,7 @@ from referrals.services import (
     referral_rate,
     urgent_contact_record,
 )
+from safeguarding.common import writes
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import Deadline
@@ -255,3 +261,46 @@ def test_a_referral_received_days_ago_has_its_decision_clock_breached_at_once(fr
     referral = new_referral(front, received_at=received)
     clock = Deadline.objects.get(subject_id=referral.pk, policy="mash_decision")
     assert clock.status == "breached" and clock.notified_late and clock.breached_at == clock.due_at
+
+
+@pytest.mark.django_db
+def test_every_row_a_referral_writes_is_sent_as_djangos_own_insert_would_send_it(front: Front) -> None:
+    """common.writes sends plain values without their fields' conversion calls (_SENT_AS_IS): for every row
+    a referral, a county lines report and a custody booking write, the statement and its parameters, as
+    psycopg2 renders them, are exactly those of Django's own INSERT for the row."""
+    compiled_by_writes = writes._compiled_insert
+    checked: list[str] = []
+
+    def checking(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
+        with mock.patch("django.utils.timezone.now", return_value=timezone.now()):
+            sql, params, pk_from_database = compiled_by_writes(row, using)
+            query = InsertQuery(type(row))
+            query.insert_values(
+                [
+                    field
+                    for field in row._meta.local_concrete_fields
+                    if not (pk_from_database and field is row._meta.auto_field)
+                ],
+                [row],
+            )
+            compiler = query.get_compiler(using=using)
+            compiler.returning_fields = [row._meta.pk]
+            [(django_sql, django_params)] = compiler.as_sql()
+        with connection.cursor() as cursor:
+            assert cursor.mogrify(sql, params) == cursor.mogrify(django_sql, django_params), row._meta.label
+        checked.append(row._meta.label)
+        return sql, params, pk_from_database
+
+    with mock.patch.object(writes, "_compiled_insert", checking):
+        new_referral(front, key="plain")
+        new_referral(front, key="county-lines", source="county_lines", concerns=["county_lines"])
+        _booking_of_known_person(front, timezone.now() - timedelta(minutes=20), "booking")
+    assert {
+        "referrals.Referral",
+        "referrals.ReferralGroupObjectPermission",
+        "referrals.DrmItem",
+        "referrals.CustodyBooking",
+        "deadlines.Deadline",
+        "deadlines.DeadlineEvent",
+        "audits.AuditEvent",
+    } <= set(checked), checked
