@@ -204,39 +204,41 @@ REFERRAL_RELATIONS = ["local_authority", "mash_agency", "person", "case", "refer
 
 def _grants_on_new_referral(
     *, referral: Referral, mash_group_id: int, referrer_group_id: int | None
-) -> list[Model | RawInsert]:
+) -> list[RawInsert]:
     """What guardian's assign_perm and person_grant_agency would grant, as rows written with the referral's
     other rows rather than about twenty statements: the MASH may view and change the referral and the
-    person, the referring agency may view the referral. The person's rows may already exist (an earlier
+    person, the referring agency may view the referral. Written as plain INSERTs of guardian's three columns
+    (a model row each would cost its instance and conversions, for a key nobody reads). The referral's are
+    new, so each must be written (a conflict is an error); the person's may already exist (an earlier
     referral or case), so they are inserted with ON CONFLICT DO NOTHING on guardian's unique (group,
-    permission, object); the referral's are new, so a conflict there is an error."""
-    referral_grants: list[Model | RawInsert] = [
-        ReferralGroupObjectPermission(
-            group_id=mash_group_id, permission_id=permission_id(perm), content_object=referral
-        )
-        for perm in ("referrals.view_referral", "referrals.change_referral")
+    permission, object)."""
+    referral_grants = [
+        (mash_group_id, permission_id("referrals.view_referral"), referral.pk),
+        (mash_group_id, permission_id("referrals.change_referral"), referral.pk),
     ]
     if referrer_group_id is not None:
-        referral_grants.append(
-            ReferralGroupObjectPermission(
-                group_id=referrer_group_id,
-                permission_id=permission_id("referrals.view_referral"),
-                content_object=referral,
-            )
-        )
-    person_grants = RawInsert(
-        f"""
-        INSERT INTO {PersonGroupObjectPermission._meta.db_table} (group_id, permission_id, content_object_id)
-        VALUES (%s, %s, %s), (%s, %s, %s)
-        ON CONFLICT DO NOTHING
-        RETURNING 1
-        """,  # noqa: S608 - the table name from the model's meta, values as parameters
-        [
-            *(mash_group_id, permission_id("people.view_person"), referral.person_id),
-            *(mash_group_id, permission_id("people.change_person"), referral.person_id),
-        ],
+        referral_grants.append((referrer_group_id, permission_id("referrals.view_referral"), referral.pk))
+    person_grants = [
+        (mash_group_id, permission_id("people.view_person"), referral.person_id),
+        (mash_group_id, permission_id("people.change_person"), referral.person_id),
+    ]
+    return [
+        _grant_rows(ReferralGroupObjectPermission, referral_grants, on_conflict=""),
+        _grant_rows(PersonGroupObjectPermission, person_grants, on_conflict="ON CONFLICT DO NOTHING"),
+    ]
+
+
+def _grant_rows(
+    grant_model: type[Model], grants: list[tuple[int, int, Any]], *, on_conflict: str
+) -> RawInsert:
+    # Table name from the model's meta, every value a parameter.
+    values = ", ".join(["(%s, %s, %s)"] * len(grants))
+    return RawInsert(
+        f"INSERT INTO {grant_model._meta.db_table} (group_id, permission_id, content_object_id) "  # noqa: S608
+        f"VALUES {values} {on_conflict} RETURNING 1",
+        [value for grant in grants for value in grant],
+        expect_rows=None if on_conflict else len(grants),
     )
-    return [*referral_grants, person_grants]
 
 
 class _NewRows:

@@ -123,11 +123,21 @@ def object_in_scope(user: User | AnonymousUser, perm: str, model: type[ModelT], 
     if row is None:
         return None
     # As the ORM reads a row: each column through its field's converters, in concrete-field order.
-    values = [_converted(value, field) for value, field in zip(row, model._meta.concrete_fields, strict=True)]
+    values = list(row)
+    for index, field, converters in _converters(model):
+        for converter in converters:
+            values[index] = converter(values[index], field, connection)
     return model.from_db(connection.alias, (), values)  # every field is there: no names needed
 
 
-def _converted(value: Any, field: Any) -> Any:
-    for converter in field.get_db_converters(connection):
-        value = converter(value, field, connection)
-    return value
+@functools.cache
+def _converters(model: type[Model]) -> list[tuple[int, Any, list[Any]]]:
+    """The model's columns that have converters (most have none), each with its field and converters, as
+    the ORM's compiler would collect them for a query of the model."""
+    found = []
+    field: Any  # django-stubs does not declare Field.get_db_converters
+    for index, field in enumerate(model._meta.concrete_fields):
+        converters = field.get_db_converters(connection)
+        if converters:
+            found.append((index, field, converters))
+    return found

@@ -297,7 +297,6 @@ def test_every_row_a_referral_writes_is_sent_as_djangos_own_insert_would_send_it
         _booking_of_known_person(front, timezone.now() - timedelta(minutes=20), "booking")
     assert {
         "referrals.Referral",
-        "referrals.ReferralGroupObjectPermission",
         "referrals.DrmItem",
         "referrals.CustodyBooking",
         "deadlines.Deadline",
