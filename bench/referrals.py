@@ -416,13 +416,18 @@ def explain_access(world: World, person_id: str) -> str:
     check is executed."""
     from django.db import connection
 
-    from safeguarding.organisations.access import one_in_scope_sql
+    from safeguarding.organisations.access import one_in_scope_sql, permission_id
     from safeguarding.organisations.models import User
     from safeguarding.people.models import Person
 
     user = User.objects.select_related("agency").get(pk=world.user_id)
     assert user.agency is not None
-    params = [person_id, user.agency.local_authority_id, user.agency.group_id, "people", "view_person"]
+    params = [
+        person_id,
+        user.agency.local_authority_id,
+        user.agency.group_id,
+        permission_id("people.view_person"),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) {one_in_scope_sql(Person)}", params

@@ -84,7 +84,7 @@ def scope_to_user(user: User | AnonymousUser, perm: str, queryset: QuerySet[Mode
 @functools.cache
 def one_in_scope_sql(model: type[Model]) -> str:
     """object_in_scope's query for `model`; its parameters, in order: the primary key, the user's authority,
-    the user's agency group, the permission's app label and codename."""
+    the user's agency group and the permission's id."""
     meta = model._meta
     grant_model: Any = get_group_obj_perms_model(model)  # type: ignore[arg-type]
     quote = connection.ops.quote_name
@@ -95,9 +95,7 @@ def one_in_scope_sql(model: type[Model]) -> str:
         SELECT {columns} FROM {table}
         WHERE {pk} = %s AND {table}.local_authority_id = %s AND EXISTS (
             SELECT 1 FROM {quote(grant_model._meta.db_table)} g
-            JOIN auth_permission p ON p.id = g.permission_id
-            JOIN django_content_type ct ON ct.id = p.content_type_id
-            WHERE g.content_object_id = {pk} AND g.group_id = %s AND ct.app_label = %s AND p.codename = %s
+            WHERE g.content_object_id = {pk} AND g.group_id = %s AND g.permission_id = %s
         )
     """  # noqa: S608 - table and column names from the model's meta, values as parameters
 
@@ -115,8 +113,7 @@ def object_in_scope(user: User | AnonymousUser, perm: str, model: type[ModelT], 
         pk = model._meta.pk.to_python(pk)
     except ValidationError:
         return None  # not a key at all: no row has it
-    app_label, codename = perm.split(".", 1)
-    params: list[Any] = [pk, user.agency.local_authority_id, user.agency.group_id, app_label, codename]
+    params: list[Any] = [pk, user.agency.local_authority_id, user.agency.group_id, permission_id(perm)]
     with connection.cursor() as cursor:
         execute_prepared(cursor, one_in_scope_sql(model), params, label=f"in_scope_{model._meta.db_table}")
         row = cursor.fetchone()
