@@ -893,13 +893,21 @@ def machine_info() -> dict[str, str]:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
         ).stdout.strip()
+        # The benchmarks' own doc is rewritten by every run: a change there is not a change to what ran.
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", f":!{DOC.relative_to(ROOT)}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
     except OSError:
-        commit = "unknown"
+        commit, changed = "unknown", ""
     import django
 
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": f"{commit or 'unknown'} (plus uncommitted changes)" if commit else "unknown",
+        "commit": f"{commit} (plus uncommitted changes)" if commit and changed else commit or "unknown",
         "cpu": first(r"^model name\s*:\s*(.+)$", cpuinfo),
         "nproc": str(CORES),
         "memory": f"{int(kib) / 1024 / 1024:.0f} GiB" if kib.isdigit() else "unknown",
