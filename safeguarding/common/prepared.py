@@ -13,7 +13,12 @@ placeholders numbered `$1…$n`, each parameter's type taken from where it is us
 itself. A prepared statement belongs to its connection, outlives a rolled-back transaction and goes with
 the connection, so which are prepared is remembered per connection object. Only statements whose
 parameters PostgreSQL can type from their context belong here (an INSERT's VALUES, comparisons with
-columns): `PREPARE` refuses a parameter it cannot type, and the tests run every caller."""
+columns): `PREPARE` refuses a parameter it cannot type, and the tests run every caller.
+
+Deployment: Django keeps each connection for CONN_MAX_AGE and talks to PostgreSQL directly. A pooler that
+hands one client's statements to several server connections (PgBouncer in transaction mode) would break
+this: such a pooler tracks at most protocol-level prepared statements, never SQL PREPARE. Use session
+pooling or direct connections."""
 
 import hashlib
 import re
