@@ -89,6 +89,16 @@ def _sent_as_is(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> tupl
     return _SENT_AS_IS.get(type(field))
 
 
+def _django_insert(row: Model, fields: list[Field[Any, Any]], using: str) -> tuple[str, Sequence[Any]]:
+    """The INSERT Django's compiler makes for this row, with RETURNING its primary key."""
+    query = InsertQuery(type(row))
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [row._meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
 def _insert_plan(row: Model, pk_from_database: bool, using: str) -> _InsertPlan:
     meta = row._meta
     fields = [
@@ -96,11 +106,7 @@ def _insert_plan(row: Model, pk_from_database: bool, using: str) -> _InsertPlan:
         for field in meta.local_concrete_fields
         if not field.generated and not (pk_from_database and field is meta.auto_field)
     ]
-    query = InsertQuery(type(row))
-    query.insert_values(fields, [row])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = [meta.pk]
-    [(sql, _)] = compiler.as_sql()
+    sql, _ = _django_insert(row, fields, using)
     connection = connections[using]
     return _InsertPlan(
         sql=sql,
@@ -150,11 +156,7 @@ def _compiled_insert(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
     if params is not None:
         return plan.sql, params, pk_from_database
     # A value is an expression (a database default, say): this row's text is its own.
-    query = InsertQuery(type(row))
-    query.insert_values(plan.fields, [row])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = [meta.pk]
-    [(sql, row_params)] = compiler.as_sql()
+    sql, row_params = _django_insert(row, plan.fields, using)
     return sql, row_params, pk_from_database
 
 
