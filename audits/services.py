@@ -2,6 +2,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpRequest
+
 from audits.context import SYSTEM_CONTEXT, AuditContext
 from audits.models import AuditAction, AuditEvent
 from safeguarding.organisations.models import User
@@ -18,8 +20,7 @@ def audit_event_build(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """One audit row, not yet saved: for a service that writes it in one statement with the rows it audits
-    (safeguarding.common.writes.insert_together)."""
+    """One audit row, not yet saved (for a caller that saves several with bulk_create)."""
     agency = actor.agency if actor is not None else None
     return AuditEvent(
         actor=actor,
@@ -65,3 +66,25 @@ def audit_event_record(
     )
     event.save(force_insert=True)
     return event
+
+
+def audit_read(
+    request: HttpRequest,
+    *,
+    object_type: str,
+    object_id: uuid.UUID | None,
+    person_ids: Iterable[uuid.UUID],
+    action: AuditAction = AuditAction.VIEW,
+) -> AuditEvent:
+    """Record that the signed-in user looked at a person's data (a page or an API read): every look at a
+    child's record is audited. Takes Django's request or DRF's, which passes attribute reads through."""
+    user = request.user
+    assert isinstance(user, User)
+    return audit_event_record(
+        actor=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_ids=sorted(set(person_ids), key=str),
+        context=AuditContext.from_request(request),
+    )

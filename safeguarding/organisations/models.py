@@ -92,3 +92,6 @@ class User(AbstractUser):
             cache = set(self.groups.filter(name__startswith="role:").values_list("name", flat=True))
             self._role_names = cache
         return Role.group_name(role) in cache
+
+    def has_any_role(self, *roles: Role) -> bool:
+        return any(self.has_role(role) for role in roles)
