@@ -4,8 +4,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from referrals.models import InformationRequest, Referral
 from safeguarding.common.errors import NotFound
-from safeguarding.organisations.access import reads_case_data, scope_to_user
+from safeguarding.organisations.access import get_in_scope, reads_case_data
 from safeguarding.organisations.models import User
+from safeguarding.organisations.permissions import Perm
 
 
 def access_referral(
@@ -13,12 +14,8 @@ def access_referral(
 ) -> Referral:
     """Fetch and authorise in one step. The MASH that owns the referral can change it; agencies it asked for
     information, and the referring agency, can see it; everyone else gets the same 404 as a missing one."""
-    perm = "referrals.change_referral" if write else "referrals.view_referral"
     queryset = Referral.objects.select_related("person", "mash_agency", "referrer_agency", "case")
-    referral = scope_to_user(user, perm, queryset).filter(pk=referral_id).first()
-    if referral is None:
-        raise NotFound()
-    return referral
+    return get_in_scope(user, Perm.CHANGE_REFERRAL if write else Perm.VIEW_REFERRAL, queryset, referral_id)
 
 
 def access_information_request_to_answer(
