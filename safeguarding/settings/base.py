@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "panels",
+    # Project wiring: `load_demo_data`, which imports every app above
+    "safeguarding.demodata",
 ]
 
 MIDDLEWARE = [

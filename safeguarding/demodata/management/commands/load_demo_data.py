@@ -22,6 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audits.context import SYSTEM_CONTEXT
 from cases.models import Case, CaseStatus, ExploitationType, LawfulBasis, RiskLevel
 from cases.services import case_open, case_share, case_update
+from referrals.models import Referral
+from referrals.services import custody_booking_create, mash_decision_record, referral_create, referral_rate
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import Role
 from safeguarding.organisations.services import agency_create, role_groups_ensure, user_create
@@ -315,14 +317,6 @@ class Command(BaseCommand):
         """Today's MASH work, so the queues, clocks and dashboards have something to show: custody bookings
         with the Golden Hour running (one already breached), referrals awaiting a decision, a red referral
         with agencies still to answer, a county lines report for the DRM and an urgent response under way."""
-        from referrals.models import Referral
-        from referrals.services import (
-            custody_booking_create,
-            mash_decision_record,
-            referral_create,
-            referral_rate,
-        )
-
         if Referral.objects.filter(local_authority=local_authority).exists():
             self.stdout.write(f"{authority.name} already has referrals; not adding more.")
             return
