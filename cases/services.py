@@ -2,14 +2,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_event_record
 from cases.models import Case, CaseShare, CaseStatus, LawfulBasis
 from safeguarding.common.errors import ApplicationError, ConcurrentEditError, PermissionRefused
+from safeguarding.organisations.access import agency_grant
 from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.permissions import Perm
 from safeguarding.organisations.roles import CASE_WORKER_ROLES
 from safeguarding.people.models import Person
 from safeguarding.people.services import person_create_within, person_grant_agency
@@ -25,16 +26,14 @@ CASE_EDITABLE_FIELDS = (
 
 
 def _require_case_worker(actor: User) -> Agency:
-    if actor.agency is None or not any(actor.has_role(role) for role in CASE_WORKER_ROLES):
+    if actor.agency is None or not actor.has_any_role(*CASE_WORKER_ROLES):
         raise PermissionRefused("Your role does not allow you to open or change cases.")
     return actor.agency
 
 
 def _grant_case_to_agency(*, case: Case, agency: Agency, lead: bool) -> None:
-    assign_perm("cases.view_case", agency.group, case)
-    if lead:
-        assign_perm("cases.change_case", agency.group, case)
-        assign_perm("cases.share_case", agency.group, case)
+    perms = [Perm.VIEW_CASE, Perm.CHANGE_CASE, Perm.SHARE_CASE] if lead else [Perm.VIEW_CASE]
+    agency_grant(agency=agency, obj=case, perms=perms)
     person_grant_agency(person=case.person, agency=agency, write=lead)
 
 

@@ -10,8 +10,6 @@ import re
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -22,18 +20,15 @@ from rest_framework.views import APIView
 
 from audits.context import AuditContext
 from audits.models import AuditAction
-from audits.services import audit_event_record
+from audits.services import audit_read
 from cases.models import LawfulBasis
-from referrals.access import access_referral
+from referrals.access import access_custody_booking, access_referral
 from referrals.choices import AppropriateAdult, Concern, Consent, ReferralSource, ReferralStatus
 from referrals.models import NARRATIVE_MAX, CustodyBooking, Referral
+from referrals.selectors import custody_booking_list, custody_booking_of, referral_list
 from referrals.services import custody_booking_get_or_create, referral_get_or_create
-from safeguarding.common.api import FieldsBuiltOnce
-from safeguarding.common.errors import NotFound
-from safeguarding.deadlines.models import Deadline
-from safeguarding.deadlines.policies import PolicyCode
-from safeguarding.organisations.access import scope_to_user
-from safeguarding.organisations.models import Agency, LocalAuthority, User
+from safeguarding.organisations.access import request_actor
+from safeguarding.organisations.models import Agency, LocalAuthority
 from safeguarding.people.access import access_person
 from safeguarding.people.apis import PersonInputSerializer
 
@@ -68,11 +63,6 @@ class ReferralPagination(LimitOffsetPagination):
     max_limit = 200
 
 
-def _actor(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _context(request: Request) -> AuditContext:
     return AuditContext.from_request(request._request)
 
@@ -100,74 +90,10 @@ def _request_fingerprint(request: Request, kind: str) -> str:
     return hashlib.sha256(f"{kind}\n{body}".encode()).hexdigest()
 
 
-# Reads. They belong in referrals/selectors.py and access.py; they are here while another change to those
-# modules is in flight, and use the same scoping rule (organisations.access.scope_to_user) underneath.
-
-
-def _referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
-    return scope_to_user(user, "referrals.view_referral", Referral.objects.all())
-
-
-def _referral_list(*, user: User | AnonymousUser, status: str | None = None) -> QuerySet[Referral]:
-    queryset = _referrals_visible_to(user).select_related("person")
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset.order_by("-received_at", "pk")
-
-
-def _custody_bookings_with_golden_hour() -> QuerySet[CustodyBooking]:
-    golden_hour = Deadline.objects.filter(
-        subject_type="custody_booking", subject_id=OuterRef("pk"), policy=PolicyCode.GOLDEN_HOUR
-    ).order_by("started_at")
-    return CustodyBooking.objects.select_related("referral__person").annotate(
-        golden_hour_due_at=Subquery(golden_hour.values("due_at")[:1]),
-        golden_hour_status=Subquery(golden_hour.values("status")[:1]),
-    )
-
-
-def _custody_bookings(user: User | AnonymousUser) -> QuerySet[CustodyBooking]:
-    return _custody_bookings_with_golden_hour().filter(referral__in=_referrals_visible_to(user).values("pk"))
-
-
-def _custody_booking_list(*, user: User | AnonymousUser) -> QuerySet[CustodyBooking]:
-    return _custody_bookings(user).order_by("-booked_in_at", "pk")
-
-
-def _access_custody_booking(user: User | AnonymousUser, booking_id: uuid.UUID) -> CustodyBooking:
-    """Visible exactly when its referral is; missing and not-yours are the same 404."""
-    booking = _custody_bookings(user).filter(pk=booking_id).first()
-    if booking is None:
-        raise NotFound()
-    return booking
-
-
-def _booking_for_response(referral: Referral) -> CustodyBooking:
-    """The booking a POST made or replayed, with its Golden Hour, for the client that sent it (who may not
-    otherwise see it: a force outside the child's home authority cannot read that authority's records)."""
-    return _custody_bookings_with_golden_hour().get(referral=referral)
-
-
-def _audit_read(
-    request: Request,
-    action: AuditAction,
-    object_type: str,
-    object_id: uuid.UUID | None,
-    people: list[uuid.UUID],
-) -> None:
-    audit_event_record(
-        actor=_actor(request),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        person_ids=people,
-        context=_context(request),
-    )
-
-
 # Serializers
 
 
-class ReferralOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class ReferralOutputSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     # A plain string in the schema: an enum here would collide with the case status enum's name, and
     # naming enums apart needs ENUM_NAME_OVERRIDES in the settings.
@@ -204,7 +130,7 @@ class ReferralDetailOutputSerializer(ReferralOutputSerializer):
         read_only_fields = fields
 
 
-class CustodyBookingOutputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CustodyBookingOutputSerializer(serializers.ModelSerializer):
     referral = ReferralOutputSerializer(read_only=True)
     golden_hour_due_at = serializers.DateTimeField(
         read_only=True,
@@ -232,7 +158,7 @@ class CustodyBookingOutputSerializer(FieldsBuiltOnce, serializers.ModelSerialize
         read_only_fields = fields
 
 
-class ReferralCommonInputSerializer(FieldsBuiltOnce):
+class ReferralCommonInputSerializer(serializers.Serializer):
     """What every referral says, and who it is about: an existing person or a new one."""
 
     person_id = serializers.UUIDField(required=False, help_text="An existing person you can see.")
@@ -324,11 +250,17 @@ class ReferralListCreateApi(APIView):
             )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            _referral_list(user=request.user, status=status_filter), request, self
+            referral_list(user=request.user, status=status_filter), request, self
         )
         page = page or []
         if page:
-            _audit_read(request, AuditAction.LIST, "referral", None, [r.person_id for r in page])
+            audit_read(
+                request,
+                action=AuditAction.LIST,
+                object_type="referral",
+                object_id=None,
+                person_ids=[r.person_id for r in page],
+            )
         return paginator.get_paginated_response(ReferralOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -347,16 +279,9 @@ class ReferralListCreateApi(APIView):
         serializer = ReferralCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        actor = _actor(request)
+        actor = request_actor(request)
         person_id = data.pop("person_id", None)
         new_person = data.pop("person", None)
-        referrer = data.get("referrer_agency")
-        if (
-            referrer is not None
-            and actor.agency
-            and referrer.local_authority_id != actor.agency.local_authority_id
-        ):
-            raise serializers.ValidationError({"referrer_agency": ["Choose an agency in your authority."]})
         referral, created = referral_get_or_create(
             actor=actor,
             context=_context(request),
@@ -367,7 +292,13 @@ class ReferralListCreateApi(APIView):
             request_fingerprint=_request_fingerprint(request, "referral"),
         )
         if not created:  # a retry shows the referral again: a read like any other
-            _audit_read(request, AuditAction.VIEW, "referral", referral.pk, [referral.person_id])
+            audit_read(
+                request,
+                action=AuditAction.VIEW,
+                object_type="referral",
+                object_id=referral.pk,
+                person_ids=[referral.person_id],
+            )
         return Response(
             ReferralDetailOutputSerializer(referral).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -378,7 +309,13 @@ class ReferralDetailApi(APIView):
     @extend_schema(responses=ReferralDetailOutputSerializer)
     def get(self, request: Request, referral_id: uuid.UUID) -> Response:
         referral = access_referral(request.user, referral_id)
-        _audit_read(request, AuditAction.VIEW, "referral", referral.pk, [referral.person_id])
+        audit_read(
+            request,
+            action=AuditAction.VIEW,
+            object_type="referral",
+            object_id=referral.pk,
+            person_ids=[referral.person_id],
+        )
         return Response(ReferralDetailOutputSerializer(referral).data)
 
 
@@ -388,10 +325,14 @@ class CustodyBookingListCreateApi(APIView):
     @extend_schema(responses=CustodyBookingOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(_custody_booking_list(user=request.user), request, self) or []
+        page = paginator.paginate_queryset(custody_booking_list(user=request.user), request, self) or []
         if page:
-            _audit_read(
-                request, AuditAction.LIST, "custody_booking", None, [b.referral.person_id for b in page]
+            audit_read(
+                request,
+                action=AuditAction.LIST,
+                object_type="custody_booking",
+                object_id=None,
+                person_ids=[b.referral.person_id for b in page],
             )
         return paginator.get_paginated_response(CustodyBookingOutputSerializer(page, many=True).data)
 
@@ -411,7 +352,7 @@ class CustodyBookingListCreateApi(APIView):
         serializer = CustodyBookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        actor = _actor(request)
+        actor = request_actor(request)
         person_id = data.pop("person_id", None)
         new_person = data.pop("person", None)
         home_authority: LocalAuthority | None = data.pop("home_authority", None)
@@ -436,9 +377,15 @@ class CustodyBookingListCreateApi(APIView):
             home_authority=home_authority,
             request_fingerprint=_request_fingerprint(request, "custody_booking"),
         )
-        booking = _booking_for_response(referral)
+        booking = custody_booking_of(referral=referral)
         if not created:  # a retry shows the booking again: a read like any other
-            _audit_read(request, AuditAction.VIEW, "custody_booking", booking.pk, [referral.person_id])
+            audit_read(
+                request,
+                action=AuditAction.VIEW,
+                object_type="custody_booking",
+                object_id=booking.pk,
+                person_ids=[referral.person_id],
+            )
         return Response(
             CustodyBookingOutputSerializer(booking).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -448,6 +395,12 @@ class CustodyBookingListCreateApi(APIView):
 class CustodyBookingDetailApi(APIView):
     @extend_schema(responses=CustodyBookingOutputSerializer)
     def get(self, request: Request, booking_id: uuid.UUID) -> Response:
-        booking = _access_custody_booking(request.user, booking_id)
-        _audit_read(request, AuditAction.VIEW, "custody_booking", booking.pk, [booking.referral.person_id])
+        booking = access_custody_booking(request.user, booking_id)
+        audit_read(
+            request,
+            action=AuditAction.VIEW,
+            object_type="custody_booking",
+            object_id=booking.pk,
+            person_ids=[booking.referral.person_id],
+        )
         return Response(CustodyBookingOutputSerializer(booking).data)

@@ -1,6 +1,7 @@
 import uuid
 from datetime import date, datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
 from django.db.models.functions import Coalesce
 
@@ -10,6 +11,7 @@ from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatu
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.access import scope_to_user
 from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.permissions import Perm
 
 
 def information_requests_for(*, referral: Referral) -> list[InformationRequest]:
@@ -56,7 +58,7 @@ def referral_queue(*, user: User, status: str, sort: str) -> QuerySet[Referral]:
     """Referrals the user may see, by status ("open" for received or gathering), newest first (served by
     referral_queue_idx)."""
     queryset = scope_to_user(
-        user, "referrals.view_referral", Referral.objects.select_related("person", "referrer_agency")
+        user, Perm.VIEW_REFERRAL, Referral.objects.select_related("person", "referrer_agency")
     )
     if status == "open":
         queryset = queryset.filter(status__in=OPEN_REFERRAL_STATUSES)
@@ -107,7 +109,7 @@ def urgent_response_clocks(*, user: User) -> list[tuple[Deadline, Referral]]:
     referrals = {
         referral.pk: referral
         for referral in scope_to_user(
-            user, "referrals.view_referral", Referral.objects.select_related("person")
+            user, Perm.VIEW_REFERRAL, Referral.objects.select_related("person")
         ).filter(pk__in=[clock.subject_id for clock in clocks])
     }
     return [(clock, referrals[clock.subject_id]) for clock in clocks if clock.subject_id in referrals]
@@ -149,6 +151,45 @@ def referrals_for_drm(
     *, user: User, received_from: datetime, received_before: datetime, also: set[uuid.UUID]
 ) -> QuerySet[Referral]:
     """The meeting's referrals the user may see: those received that day, and any others on its list."""
-    return scope_to_user(user, "referrals.view_referral", Referral.objects.select_related("person")).filter(
+    return scope_to_user(user, Perm.VIEW_REFERRAL, Referral.objects.select_related("person")).filter(
         Q(received_at__gte=received_from, received_at__lt=received_before) | Q(pk__in=also)
     )
+
+
+# --- Reads for the API ----------------------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[Referral]:
+    return scope_to_user(user, Perm.VIEW_REFERRAL, Referral.objects.all())
+
+
+def referral_list(*, user: User | AnonymousUser, status: str | None = None) -> QuerySet[Referral]:
+    queryset = referrals_visible_to(user).select_related("person")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-received_at", "pk")
+
+
+def custody_bookings_with_golden_hour() -> QuerySet[CustodyBooking]:
+    golden_hour = Deadline.objects.filter(
+        subject_type=CUSTODY_SUBJECT, subject_id=OuterRef("pk"), policy=PolicyCode.GOLDEN_HOUR
+    ).order_by("started_at")
+    return CustodyBooking.objects.select_related("referral__person").annotate(
+        golden_hour_due_at=Subquery(golden_hour.values("due_at")[:1]),
+        golden_hour_status=Subquery(golden_hour.values("status")[:1]),
+    )
+
+
+def custody_bookings_visible_to(user: User | AnonymousUser) -> QuerySet[CustodyBooking]:
+    """A booking is visible exactly when its referral is."""
+    return custody_bookings_with_golden_hour().filter(referral__in=referrals_visible_to(user).values("pk"))
+
+
+def custody_booking_list(*, user: User | AnonymousUser) -> QuerySet[CustodyBooking]:
+    return custody_bookings_visible_to(user).order_by("-booked_in_at", "pk")
+
+
+def custody_booking_of(*, referral: Referral) -> CustodyBooking:
+    """The booking a POST made or replayed, with its Golden Hour, for the client that sent it (who may not
+    otherwise see it: a force outside the child's home authority cannot read that authority's records)."""
+    return custody_bookings_with_golden_hour().get(referral=referral)

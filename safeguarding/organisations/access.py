@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest
 from guardian.utils import get_group_obj_perms_model
@@ -85,7 +85,7 @@ def get_in_scope(user: User | AnonymousUser, perm: Perm, queryset: QuerySet[Mode
     not theirs, so an outsider cannot even learn that a record exists."""
     try:
         return scope_to_user(user, perm, queryset).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValidationError, ValueError) as error:
+    except (ObjectDoesNotExist, ValidationError, ValueError) as error:
         raise NotFound() from error
 
 

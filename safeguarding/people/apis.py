@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_event_record
-from safeguarding.common.api import FieldsBuiltOnce
 from safeguarding.organisations.models import User
 from safeguarding.people.access import access_person
 from safeguarding.people.ethnicity import CinEthnicity
@@ -21,7 +20,7 @@ from safeguarding.people.services import person_create, person_update
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
 
 
-class PersonInputSerializer(FieldsBuiltOnce):
+class PersonInputSerializer(serializers.Serializer):
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
     aliases = serializers.ListField(

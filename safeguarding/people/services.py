@@ -1,13 +1,14 @@
 from typing import Any
 
 from django.db import transaction
-from guardian.shortcuts import assign_perm
 
 from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_event_record
 from safeguarding.common.errors import ConcurrentEditError, PermissionRefused
+from safeguarding.organisations.access import agency_grant
 from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.permissions import Perm
 from safeguarding.organisations.roles import CASE_WORKER_ROLES
 from safeguarding.people.models import Person
 from safeguarding.people.validators import normalise_nhs_number
@@ -32,7 +33,7 @@ PERSON_EDITABLE_FIELDS = (
 
 
 def _require_case_worker(actor: User) -> Agency:
-    if actor.agency is None or not any(actor.has_role(role) for role in CASE_WORKER_ROLES):
+    if actor.agency is None or not actor.has_any_role(*CASE_WORKER_ROLES):
         raise PermissionRefused("Your role does not allow you to add or change people's records.")
     return actor.agency
 
@@ -56,9 +57,8 @@ def person_search_text(person: Person) -> str:
 
 
 def person_grant_agency(*, person: Person, agency: Agency, write: bool) -> None:
-    assign_perm("people.view_person", agency.group, person)
-    if write:
-        assign_perm("people.change_person", agency.group, person)
+    perms = [Perm.VIEW_PERSON, Perm.CHANGE_PERSON] if write else [Perm.VIEW_PERSON]
+    agency_grant(agency=agency, obj=person, perms=perms)
 
 
 @transaction.atomic(durable=True)

@@ -1,13 +1,8 @@
-from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Model
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT
@@ -22,10 +17,10 @@ from referrals.services import (
     referral_rate,
     urgent_contact_record,
 )
-from safeguarding.common import writes
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import Deadline
+from safeguarding.organisations.models import AgencyType
 from safeguarding.people.models import Person
 from tests import factories
 from tests.referrals.conftest import Front, new_referral, referral_data
@@ -230,9 +225,8 @@ def _booking_of_known_person(front: Front, booked: datetime, key: str) -> Referr
 def test_a_booking_told_to_the_mash_after_its_golden_hour_is_breached_at_once_with_the_referral(
     front: Front,
 ) -> None:
-    """Too late to start by this host's clock: the clock is started by the database's, in one transaction
-    with the referral's rows, and breached at once as notified late (finding 4: a force that told the MASH
-    late)."""
+    """A clock already due when it is started is breached at once as notified late, in one transaction with
+    the referral's rows (finding 4: a force that told the MASH late)."""
     booked = timezone.now() - timedelta(hours=2)
     referral = _booking_of_known_person(front, booked, "late-booking")
     clock = Deadline.objects.get(subject_id=referral.custody_booking.pk, policy="golden_hour")
@@ -243,12 +237,11 @@ def test_a_booking_told_to_the_mash_after_its_golden_hour_is_breached_at_once_wi
 
 @pytest.mark.django_db(transaction=True)
 def test_a_clock_that_fails_after_the_referral_rows_leaves_nothing_behind(front: Front) -> None:
-    """The late Golden Hour is a second statement after the referral's; an error there must take the
-    referral with it."""
+    """The Golden Hour is started after the referral's rows; an error there must take the referral with it."""
     booked = timezone.now() - timedelta(hours=2)
     before = (Referral.objects.count(), Deadline.objects.count(), AuditEvent.objects.count())
     with (
-        mock.patch("referrals.services.deadline_start", side_effect=DeadlineError("broken")),
+        mock.patch("referrals.services.custody.deadline_start", side_effect=DeadlineError("broken")),
         pytest.raises(DeadlineError),
     ):
         _booking_of_known_person(front, booked, "failing-booking")
@@ -264,42 +257,10 @@ def test_a_referral_received_days_ago_has_its_decision_clock_breached_at_once(fr
 
 
 @pytest.mark.django_db
-def test_every_row_a_referral_writes_is_sent_as_djangos_own_insert_would_send_it(front: Front) -> None:
-    """common.writes sends plain values without their fields' conversion calls (_SENT_AS_IS): for every row
-    a referral, a county lines report and a custody booking write, the statement and its parameters, as
-    psycopg2 renders them, are exactly those of Django's own INSERT for the row."""
-    compiled_by_writes = writes._compiled_insert
-    checked: list[str] = []
-
-    def checking(row: Model, using: str) -> tuple[str, Sequence[Any], bool]:
-        with mock.patch("django.utils.timezone.now", return_value=timezone.now()):
-            sql, params, pk_from_database = compiled_by_writes(row, using)
-            query = InsertQuery(type(row))
-            query.insert_values(
-                [
-                    field
-                    for field in row._meta.local_concrete_fields
-                    if not (pk_from_database and field is row._meta.auto_field)
-                ],
-                [row],
-            )
-            compiler = query.get_compiler(using=using)
-            compiler.returning_fields = [row._meta.pk]
-            [(django_sql, django_params)] = compiler.as_sql()
-        with connection.cursor() as cursor:
-            assert cursor.mogrify(sql, params) == cursor.mogrify(django_sql, django_params), row._meta.label
-        checked.append(row._meta.label)
-        return sql, params, pk_from_database
-
-    with mock.patch.object(writes, "_compiled_insert", checking):
-        new_referral(front, key="plain")
-        new_referral(front, key="county-lines", source="county_lines", concerns=["county_lines"])
-        _booking_of_known_person(front, timezone.now() - timedelta(minutes=20), "booking")
-    assert {
-        "referrals.Referral",
-        "referrals.DrmItem",
-        "referrals.CustodyBooking",
-        "deadlines.Deadline",
-        "deadlines.DeadlineEvent",
-        "audits.AuditEvent",
-    } <= set(checked), checked
+def test_a_referrer_agency_outside_the_authority_is_refused_on_every_path(front: Front) -> None:
+    """The rule lives in the service, so the page and the API both enforce it."""
+    other = factories.agency(factories.local_authority("Elsewhere"), AgencyType.POLICE, "Elsewhere Police")
+    with pytest.raises(ValidationError) as error:
+        new_referral(front, referrer_agency=other)
+    assert "referrer_agency" in error.value.message_dict
+    assert Referral.objects.count() == 0

@@ -1,0 +1,40 @@
+"""The MASH front door's writes, one module per workflow. Each service is one durable transaction with its
+audit row; clocks start from the real-world event time (the custody booking, the receipt of the referral)
+and are met by the recorded work."""
+
+from referrals.services._common import MASH_ROLES, referral_grant_agency
+from referrals.services.custody import (
+    custody_booking_create,
+    custody_booking_get_or_create,
+    information_share_record,
+)
+from referrals.services.decision import DECISIONS_THAT_OPEN_A_CASE, mash_decision_record
+from referrals.services.drm_outcomes import drm_outcome_record
+from referrals.services.information import information_request_answer, referral_rate
+from referrals.services.intake import (
+    IdempotencyKeyReused,
+    mash_agency_for,
+    referral_create,
+    referral_find_existing,
+    referral_get_or_create,
+)
+from referrals.services.urgent_response import urgent_contact_record
+
+__all__ = [
+    "DECISIONS_THAT_OPEN_A_CASE",
+    "MASH_ROLES",
+    "IdempotencyKeyReused",
+    "custody_booking_create",
+    "custody_booking_get_or_create",
+    "drm_outcome_record",
+    "information_request_answer",
+    "information_share_record",
+    "mash_agency_for",
+    "mash_decision_record",
+    "referral_create",
+    "referral_find_existing",
+    "referral_get_or_create",
+    "referral_grant_agency",
+    "referral_rate",
+    "urgent_contact_record",
+]

@@ -1,0 +1,66 @@
+"""Urgent response: the worker's first direct contact with the child is a reachable moment and meets the
+48-hour clock."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audits.context import AuditContext
+from audits.models import AuditAction
+from referrals.choices import ReachableMomentKind
+from referrals.models import ReachableMoment, Referral
+from referrals.services._common import audit, open_clock, require_not_future
+from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.deadlines.policies import PolicyCode
+from safeguarding.deadlines.services import deadline_meet
+from safeguarding.organisations.models import User
+from safeguarding.organisations.roles import Role
+
+
+@transaction.atomic(durable=True)
+def urgent_contact_record(
+    *,
+    actor: User,
+    context: AuditContext,
+    referral: Referral,
+    occurred_at: datetime,
+    method: str,
+    support_offered: str,
+    support_accepted: bool,
+) -> ReachableMoment:
+    """The urgent response worker's first direct contact with the child: a reachable moment, and it meets
+    the 48-hour clock at the time the contact happened."""
+    if actor.agency is None or not (actor.has_any_role(Role.URGENT_RESPONSE_WORKER, Role.MASH_MANAGER)):
+        raise PermissionRefused("Only urgent response workers can record urgent response contact.")
+    require_not_future(occurred_at, "occurred_at", "The time of contact")
+    clock = open_clock(referral, PolicyCode.URGENT_RESPONSE)
+    if clock is None:
+        raise ApplicationError("This referral has no open urgent response clock.")
+    if occurred_at < clock.started_at:
+        raise ValidationError({"occurred_at": "The contact cannot be before the urgent response decision"})
+    moment = ReachableMoment(
+        referral=referral,
+        person=referral.person,
+        kind=ReachableMomentKind.URGENT_RESPONSE,
+        occurred_at=occurred_at,
+        method=method,
+        support_offered=support_offered,
+        support_accepted=support_accepted,
+        recorded_by=actor,
+    )
+    moment.full_clean()
+    moment.save()
+    deadline_meet(
+        deadline_id=clock.pk, actor=actor, met_at=occurred_at, note="First direct contact", context=context
+    )
+    audit(
+        actor,
+        context,
+        AuditAction.CREATE,
+        "reachable_moment",
+        moment.pk,
+        referral.person_id,
+        accepted=support_accepted,
+    )
+    return moment

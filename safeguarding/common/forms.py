@@ -1,0 +1,222 @@
+"""Form pieces every app's pages share: the GOV.UK date-and-time question, and the one way a service's
+refusal becomes form errors (so it shows in the same error summary as the form's own checks)."""
+
+import re
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm, BoundField
+from django.utils import timezone
+
+from safeguarding.common.errors import ApplicationError
+
+DATE_PARTS = ("day", "month", "year")
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class DateTimeWidget(forms.MultiWidget):
+    """Day, month and year (GOV.UK date input) and a 24-hour time. Given as a dict, the parts post as
+    `<name>_day`, `<name>_month`, `<name>_year` and `<name>_time`. Pages draw it with
+    templates/includes/date_time_field.html, which adds the fieldset, labels, hints and errors."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        def date_input(width: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        widgets = {
+            "day": date_input(2),
+            "month": date_input(2),
+            "year": date_input(4),
+            "time": forms.TextInput(
+                attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "off"}
+            ),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: datetime | None) -> list[str | None]:
+        if value is None:
+            return [None, None, None, None]
+        local = timezone.localtime(value)
+        return [str(local.day), str(local.month), str(local.year), local.strftime("%H:%M")]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        # Ids that match the names (id_received_at_day rather than Django's id_received_at_0), so an error
+        # summary link can name the part in error and tests can find it.
+        base_id = context["widget"]["attrs"].get("id")
+        for subwidget, suffix in zip(context["widget"]["subwidgets"], self.widgets_names, strict=True):
+            if base_id:
+                subwidget["attrs"]["id"] = f"{base_id}{suffix}"
+        return context
+
+
+class DateTimeBoundField(BoundField):
+    """What templates/includes/date_time_field.html draws: the date parts in a fieldset, the time on its own,
+    each with its own errors. An error is about the part named in its params (day when a service refused
+    the moment as a whole), and the error summary's link moves focus to that part."""
+
+    def _error_parts(self) -> list[tuple[str, tuple[str, ...], str]]:
+        """(part to link to, parts to highlight, message) for each error."""
+        found: list[tuple[str, tuple[str, ...], str]] = []
+        for error in self.errors.as_data():
+            params = error.params or {}
+            part = params.get("part", "day")
+            highlight = params.get("highlight", (part,) if part == "time" else DATE_PARTS)
+            found.extend((part, highlight, message) for message in error.messages)
+        return found
+
+    @property
+    def date_errors(self) -> list[str]:
+        return [message for part, _, message in self._error_parts() if part != "time"]
+
+    @property
+    def time_errors(self) -> list[str]:
+        return [message for part, _, message in self._error_parts() if part == "time"]
+
+    @property
+    def id_for_label(self) -> str:
+        parts = self._error_parts()
+        return f"{self.auto_id}_{parts[0][0] if parts else 'day'}"
+
+    @cached_property
+    def _subwidgets(self) -> list[dict[str, Any]]:
+        widget = self.field.widget
+        attrs = {"id": self.auto_id} if self.auto_id else {}
+        context = widget.get_context(self.html_name, self.value(), attrs)
+        subwidgets: list[dict[str, Any]] = context["widget"]["subwidgets"]
+        return subwidgets
+
+    @property
+    def date_inputs(self) -> list[dict[str, Any]]:
+        """Each date part's input and label, and whether to style it as in error: GOV.UK highlights only the
+        parts an error is about (the missing month), or the date as a whole."""
+        highlighted = {part for _, parts, _ in self._error_parts() for part in parts}
+        return [
+            {"widget": subwidget, "label": part.capitalize(), "has_error": part in highlighted}
+            for part, subwidget in zip(DATE_PARTS, self._subwidgets, strict=False)
+        ]
+
+    @property
+    def time_input(self) -> dict[str, Any]:
+        field = self.field
+        assert isinstance(field, DateTimeField)
+        return {
+            "widget": self._subwidgets[3],
+            "label": field.time_label,
+            "hint": field.time_hint,
+            "has_error": bool(self.time_errors),
+        }
+
+
+class DateTimeField(forms.MultiValueField):
+    """One moment entered as a GOV.UK date input and a 24-hour time, cleaned to an aware datetime in the
+    current time zone (Europe/London). It checks only that the moment is real; whether it may be in the
+    future, or before some other event, is the services' rule.
+
+    `label` is the question (the fieldset's legend), `help_text` its hint, and `what` names the moment in
+    error messages, as GOV.UK's wording asks ("Enter the date it was received…")."""
+
+    widget = DateTimeWidget
+    bound_field_class = DateTimeBoundField
+    time_hint = "Use the 24-hour clock, for example 14:30."
+
+    def __init__(self, *, what: str, time_label: str = "Time", **kwargs: Any) -> None:
+        self.what = what
+        self.time_label = time_label
+        # The part fields are MultiValueField's bookkeeping (has_changed); clean() below reads the parts
+        # itself, so each mistake gets GOV.UK's message rather than Django's "Enter a complete value".
+        parts = [forms.CharField(required=False) for _ in (*DATE_PARTS, "time")]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    @staticmethod
+    def _texts(value: Any) -> list[str]:
+        values = list(value) if isinstance(value, (list, tuple)) else []
+        values += [None] * (4 - len(values))
+        return [str(part or "").strip() for part in values[:4]]
+
+    @staticmethod
+    def _error(
+        message: str, *, part: str, code: str, highlight: tuple[str, ...] | None = None
+    ) -> ValidationError:
+        """An error that names the part its summary link focuses and the parts to highlight."""
+        params: dict[str, Any] = {"part": part}
+        if highlight is not None:
+            params["highlight"] = highlight
+        return ValidationError(message, code=code, params=params)
+
+    def clean(self, value: Any) -> datetime | None:
+        day, month, year, time_text = self._texts(value)
+        what = self.what
+        if not (day or month or year):
+            if not time_text and not self.required:
+                return None
+            raise self._error(f"Enter {what}, including a day, month and year", part="day", code="required")
+        missing = [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not text]
+        if missing:
+            raise self._error(
+                f"{what.capitalize()} must include a {' and '.join(missing)}",
+                part=missing[0],
+                code="incomplete",
+            )
+        real_date = f"{what.capitalize()} must be a real date, for example 27 3 2026"
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise self._error(real_date, part="day", code="invalid_date")
+        if len(year) != 4:
+            raise self._error(
+                "Year must include 4 numbers", part="year", code="invalid_year", highlight=("year",)
+            )
+        try:
+            day_entered = date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise self._error(real_date, part="day", code="invalid_date") from error
+        if not time_text:
+            raise self._error(
+                "Enter the time in hours and minutes, for example 14:30", part="time", code="required_time"
+            )
+        match = TIME_PATTERN.match(time_text)
+        if match is None:
+            raise self._error(
+                "Enter the time in the 24-hour format, for example 14:30", part="time", code="invalid_time"
+            )
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            raise self._error(
+                "Enter a real time in hours and minutes, for example 14:30", part="time", code="invalid_time"
+            )
+        naive = datetime(day_entered.year, day_entered.month, day_entered.day, hour, minute)
+        moment = timezone.make_aware(naive, timezone.get_current_timezone())
+        self.run_validators(moment)
+        return moment
+
+
+def form_errors_from(
+    form: BaseForm, error: ValidationError | ApplicationError, *, also: tuple[BaseForm | None, ...] = ()
+) -> None:
+    """A service's refusal in the form's error summary. A ValidationError's field goes on the form field of
+    that name (or on one of the `also` forms that has it, such as the new-person form beside a referral),
+    so the summary links to its input; anything else, and an ApplicationError, is a non-field error."""
+    if isinstance(error, ApplicationError):
+        form.add_error(None, error.message)
+        return
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        target = next(
+            (candidate for candidate in (form, *also) if candidate is not None and name in candidate.fields),
+            None,
+        )
+        for message in messages:
+            if target is None:
+                form.add_error(None, message)
+            else:
+                target.add_error(name, message)
