@@ -10,11 +10,12 @@ from rest_framework.views import APIView
 
 from audits.context import AuditContext
 from audits.models import AuditAction
-from audits.services import audit_event_record
+from audits.services import audit_read
 from cases.access import access_case
 from cases.models import Case, CaseStatus, ExploitationType, RiskLevel
 from cases.selectors import case_list
 from cases.services import case_open, case_update
+from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import User
 from safeguarding.people.access import access_person
 from safeguarding.people.apis import PersonInputSerializer
@@ -52,11 +53,6 @@ class CaseFieldsSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-def _actor(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class CaseListCreateApi(APIView):
     class CaseCreateSerializer(CaseFieldsSerializer):
         person_id = serializers.UUIDField(
@@ -78,13 +74,12 @@ class CaseListCreateApi(APIView):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         if page:
-            audit_event_record(
-                actor=_actor(request),
+            audit_read(
+                request,
                 action=AuditAction.LIST,
                 object_type="case",
                 object_id=None,
                 person_ids=[case.person_id for case in page],
-                context=AuditContext.from_request(request._request),
             )
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
 
@@ -97,7 +92,7 @@ class CaseListCreateApi(APIView):
         new_person = data.pop("person", None)
         person = access_person(request.user, person_id, write=True) if person_id else None
         case = case_open(
-            actor=_actor(request),
+            actor=request_actor(request),
             context=AuditContext.from_request(request._request),
             person=person,
             new_person_data=new_person,
@@ -120,13 +115,12 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseOutputSerializer)
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
         case = access_case(request.user, case_id)
-        audit_event_record(
-            actor=_actor(request),
+        audit_read(
+            request,
             action=AuditAction.VIEW,
             object_type="case",
             object_id=case.pk,
             person_ids=[case.person_id],
-            context=AuditContext.from_request(request._request),
         )
         return Response(CaseOutputSerializer(case).data)
 
@@ -137,7 +131,7 @@ class CaseDetailApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         case = case_update(
-            actor=_actor(request),
+            actor=request_actor(request),
             case=case,
             expected_version=data.pop("version"),
             context=AuditContext.from_request(request._request),

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from cases.models import Case, CaseShare
 from safeguarding.organisations.access import scope_to_user
 from safeguarding.organisations.models import User
+from safeguarding.organisations.permissions import Perm
 
 CASE_SORTS = {
     "opened": "opened_at",
@@ -25,7 +26,7 @@ def case_list(
     sort: str = "-opened",
 ) -> QuerySet[Case]:
     queryset = scope_to_user(
-        user, "cases.view_case", Case.objects.select_related("person", "lead_agency", "allocated_worker")
+        user, Perm.VIEW_CASE, Case.objects.select_related("person", "lead_agency", "allocated_worker")
     )
     if status:
         queryset = queryset.filter(status=status)

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from audits.context import AuditContext
 from audits.models import AuditAction
-from audits.services import audit_event_record
-from safeguarding.organisations.models import User
+from audits.services import audit_read
+from safeguarding.organisations.access import request_actor
 from safeguarding.people.access import access_person
 from safeguarding.people.ethnicity import CinEthnicity
 from safeguarding.people.models import EducationStatus, Person, Sex
@@ -85,11 +85,6 @@ class PersonOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _actor(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 class PersonListCreateApi(APIView):
     @extend_schema(responses=PersonOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -97,13 +92,12 @@ class PersonListCreateApi(APIView):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         if page:
-            audit_event_record(
-                actor=_actor(request),
+            audit_read(
+                request,
                 action=AuditAction.LIST,
                 object_type="person",
                 object_id=None,
                 person_ids=[person.pk for person in page],
-                context=AuditContext.from_request(request._request),
             )
         return paginator.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 
@@ -112,7 +106,7 @@ class PersonListCreateApi(APIView):
         serializer = PersonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         person = person_create(
-            actor=_actor(request),
+            actor=request_actor(request),
             context=AuditContext.from_request(request._request),
             data=serializer.validated_data,
         )
@@ -128,13 +122,12 @@ class PersonDetailApi(APIView):
     @extend_schema(responses=PersonOutputSerializer)
     def get(self, request: Request, person_id: uuid.UUID) -> Response:
         person = access_person(request.user, person_id)
-        audit_event_record(
-            actor=_actor(request),
+        audit_read(
+            request,
             action=AuditAction.VIEW,
             object_type="person",
             object_id=person.pk,
             person_ids=[person.pk],
-            context=AuditContext.from_request(request._request),
         )
         return Response(PersonOutputSerializer(person).data)
 
@@ -148,7 +141,7 @@ class PersonDetailApi(APIView):
         if version is None:
             raise serializers.ValidationError({"version": ["This field is required."]})
         person = person_update(
-            actor=_actor(request),
+            actor=request_actor(request),
             person=person,
             expected_version=version,
             context=AuditContext.from_request(request._request),
