@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Safeguarding cases"
+
+    def ready(self) -> None:
+        from cases.person_pages import PERSON_CASES_SECTION
+        from safeguarding.people.sections import person_section_register
+
+        person_section_register(PERSON_CASES_SECTION)

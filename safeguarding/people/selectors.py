@@ -20,6 +20,7 @@ from django.db.models.functions import Concat, Lower
 
 from safeguarding.organisations.access import agency_holds_permission, reads_case_data, scope_to_user
 from safeguarding.organisations.models import User
+from safeguarding.organisations.permissions import Perm
 from safeguarding.people.models import Person
 
 PERSON_SORTS = {
@@ -32,7 +33,7 @@ PERSON_SORTS = {
 
 
 def person_list(*, user: User | AnonymousUser, search: str = "", sort: str = "name") -> QuerySet[Person]:
-    queryset = scope_to_user(user, "people.view_person", Person.objects.all())
+    queryset = scope_to_user(user, Perm.VIEW_PERSON, Person.objects.all())
     search = search.strip()
     if search:
         digits = "".join(search.split())
@@ -106,7 +107,7 @@ def person_search(
         condition |= Q(nhs_number=nhs_number)
     if not condition or not reads_case_data(user):
         return PersonSearchResult(matches=[], held_by_another_agency=False)
-    visible = scope_to_user(user, "people.view_person", Person.objects.all())
+    visible = scope_to_user(user, Perm.VIEW_PERSON, Person.objects.all())
     no = Value(False, output_field=BooleanField())
     same_dob = (
         ExpressionWrapper(Q(date_of_birth=date_of_birth), output_field=BooleanField())
@@ -150,7 +151,7 @@ def person_search(
             Person.objects.filter(local_authority_id=user.agency.local_authority_id)
             .annotate(full_name_lower=Lower(Concat("given_name", Value(" "), "family_name")))
             .filter(exact)
-            .exclude(agency_holds_permission(user, "people.view_person", Person))
+            .exclude(agency_holds_permission(user, Perm.VIEW_PERSON, Person))
             .exists()
         )
     return PersonSearchResult(matches=matches, held_by_another_agency=held_elsewhere)

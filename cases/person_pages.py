@@ -1,0 +1,82 @@
+"""What cases contributes to the person pages, which belong to core (people) and so cannot import cases:
+the person page's Cases section (registered in CasesConfig.ready) and "add a person and open a case", served
+at /people/add/ (people:create) by the project's urls."""
+
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BoundField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audits.context import AuditContext
+from cases.forms import CaseOpenForm
+from cases.selectors import case_list_for_person
+from cases.services import case_open
+from safeguarding.common.errors import ApplicationError
+from safeguarding.organisations.access import request_actor
+from safeguarding.people.forms import PersonForm
+from safeguarding.people.sections import PersonPage, PersonSection
+
+
+def _person_cases(page: PersonPage) -> dict[str, object]:
+    return {"cases": list(case_list_for_person(user=page.actor, person_id=page.person.pk))}
+
+
+PERSON_CASES_SECTION = PersonSection(
+    key="cases",
+    template_name="cases/person_cases_section.html",
+    context=_person_cases,
+    # Opening a case needs the same permission as changing the person (cases:open is access_person(write=True)).
+    edit_actions=(("Open a case", "cases:open"),),
+)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    """Add a person and open their safeguarding case in one step: both are saved, or neither is."""
+    person_form = PersonForm(request.POST or None, prefix="person")
+    case_form = CaseOpenForm(request.POST or None, prefix="case")
+    if request.method == "POST" and person_form.is_valid() and case_form.is_valid():
+        try:
+            case = case_open(
+                actor=request_actor(request),
+                context=AuditContext.from_request(request),
+                new_person_data=person_form.person_data(),
+                data=case_form.case_data(),
+            )
+        except ApplicationError as error:
+            person_form.add_error(None, error.message)
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                target = field if field in person_form.fields else None
+                for message in field_errors:
+                    person_form.add_error(target, message)
+        else:
+            messages.success(request, f"{case.person.full_name} has been added and a case opened.")
+            return redirect("people:detail", person_id=case.person_id)
+    return render(
+        request,
+        "cases/person_create.html",
+        {"person_form": person_form, "case_form": case_form, "form": _MergedErrors(person_form, case_form)},
+    )
+
+
+class _MergedErrors:
+    """Lets the one error summary list errors from both forms on the page, in page order."""
+
+    def __init__(self, *forms: PersonForm | CaseOpenForm) -> None:
+        self.forms = forms
+
+    @property
+    def errors(self) -> bool:
+        return any(form.errors for form in self.forms)
+
+    def non_field_errors(self) -> list[str]:
+        return [str(error) for form in self.forms for error in form.non_field_errors()]
+
+    def __iter__(self) -> Iterator[BoundField]:
+        for form in self.forms:
+            yield from form
