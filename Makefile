@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
 	@echo "make test     install, static, Chromium, then ruff, mypy and pytest (what CI runs)"
-	@echo "make lint     ruff check, ruff format --check, mypy"
+	@echo "make lint     ruff check, ruff format --check, mypy, import-linter's contracts"
 	@echo "make fmt      ruff check --fix, ruff format"
 	@echo "make install  create $(VENV) and install pinned Python packages (constraints.txt)"
 	@echo "make static   npm ci, then copy front-end assets into $(VENDOR)/"
@@ -68,6 +68,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	# The import contracts in pyproject.toml (the layers). The graph takes under a second, so no cache dir.
+	$(BIN)/lint-imports --no-cache
 
 fmt: install
 	$(BIN)/ruff check --fix .
