@@ -13,6 +13,8 @@ VENDOR_STAMP := $(VENDOR)/.copied
 CHROMIUM ?= /usr/bin/chromium
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k sign_in -x"
 PYTEST_ARGS ?=
+# pytest-xdist workers for the independent tests; the `process` and `browser` tests then run on their own.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals
 
@@ -75,8 +77,15 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Two passes: independent tests on $(PYTEST_WORKERS) workers (each with its own test database and Redis
+# database, see safeguarding/settings/test.py), then the tests that start worker processes or drive Chromium,
+# one at a time, so their timing never competes with other tests. Exit status 5 is pytest's "no tests
+# collected", which a PYTEST_ARGS filter may cause in either pass.
 test: install static chromium lint
-	DJANGO_SETTINGS_MODULE=safeguarding.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=safeguarding.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) \
+		-m "not process and not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	DJANGO_SETTINGS_MODULE=safeguarding.settings.test $(BIN)/pytest \
+		-m "process or browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Benchmarks print their figures, write them to docs/benchmarks.md, and end with one line of key=value.
 bench-deadlines: install

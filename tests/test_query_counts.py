@@ -2,12 +2,9 @@
 Each count is the sum of the queries named in the comment beside it."""
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from tests.conftest import World, token_client, verified_client
+from tests.conftest import World, count_queries, token_client, verified_client
 
 # Every two-factor page request: session, user, OTP device, user's role groups, user's agency, and the
 # header's unread-notification count (one probe of the partial index).
@@ -15,21 +12,13 @@ SESSION_PAGE = 6
 # Session write-back (SESSION_SAVE_EVERY_REQUEST): savepoint, UPDATE, release.
 SESSION_SAVE = 3
 # Token API request: token + user + agency (one join) with the user's role groups (an array subquery in the
-# same query); the last-used update, at most once a minute, falls on _count's warming request.
+# same query); the last-used update, at most once a minute, falls on count_queries' warming request.
 TOKEN_API = 1
-# guardian looks up content types, which Django caches per process; _count measures the warm steady state
-# (a first request warms the cache), so these cost nothing.
+# guardian looks up content types, which Django caches per process; count_queries measures the warm steady
+# state (a first request warms the cache), so these cost nothing.
 GUARDIAN_CONTENT_TYPE = 0
 # Pagination count, page rows (with select_related), one audit INSERT for everyone shown.
 LIST_PAGE = 3
-
-
-def _count(client: Client, url: str) -> int:
-    client.get(url)  # warm per-process caches (content types) and the token's last-used stamp
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 def _grow(world: World, n: int) -> None:
@@ -49,9 +38,9 @@ def _grow(world: World, n: int) -> None:
 )
 def test_page_lists_have_exact_and_constant_query_counts(world: World, url: str, expected: int) -> None:
     client = verified_client(world.mash)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     _grow(world, 30)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 @pytest.mark.django_db
@@ -60,9 +49,9 @@ def test_api_lists_have_exact_and_constant_query_counts(world: World, url: str) 
     client = token_client(world.mash)
     # token lookup with user, agency and role groups, content type, count, rows, audit INSERT
     expected = TOKEN_API + GUARDIAN_CONTENT_TYPE + LIST_PAGE
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     _grow(world, 30)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 @pytest.mark.django_db
@@ -70,7 +59,7 @@ def test_person_detail_query_count(world: World) -> None:
     client = verified_client(world.mash)
     url = f"/people/{world.case.person_id}/"
     # access (person with permission subquery), audit INSERT, cases, recent views, edit permission (user, group)
-    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
+    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
 
 
 @pytest.mark.django_db
@@ -79,4 +68,4 @@ def test_case_detail_query_count(world: World) -> None:
     url = f"/cases/{world.case.pk}/"
     # access (1), audit INSERT, shares, object permissions for edit and share from one checker (2),
     # the case's clocks, their history
-    assert _count(client, url) == SESSION_PAGE + 1 + 1 + 1 + 2 + 2 + SESSION_SAVE
+    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 2 + 2 + SESSION_SAVE

@@ -1,6 +1,7 @@
 """pytest: the real PostgreSQL and Redis, a fast password hasher, mail kept in memory."""
 
 import os
+from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
@@ -13,6 +14,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("REACHABLE_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = env("REACHABLE_TEST_EMAIL_FILE_PATH", default=None)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker (gw0, gw1, …) gets a Redis database of its own, because some tests FLUSHDB
+# the broker, results and cache, or read the broker's queue. Not 0 (development) nor 12 and 13 (the
+# benchmarks'). The mapping depends only on the worker's name, so a subprocess that a test starts (it inherits
+# PYTEST_XDIST_WORKER and is handed this REDIS_URL) lands on the same database.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER:
+    _worker_db = (14, 11, 10, 9, 8, 7, 6, 5)[int(_XDIST_WORKER.removeprefix("gw"))]
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}").geturl()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

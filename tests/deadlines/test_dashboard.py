@@ -9,10 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.db.models import F
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from audits.models import AuditEvent
 from safeguarding.deadlines.models import Deadline
@@ -28,7 +25,7 @@ from safeguarding.deadlines.services import (
 from safeguarding.organisations.models import Agency, User
 from safeguarding.organisations.roles import Role
 from tests import factories
-from tests.conftest import World, verified_client
+from tests.conftest import World, count_queries, verified_client
 
 SHIFTED_FIELDS = (
     "started_at",
@@ -335,14 +332,6 @@ UNREAD_BADGE = 1
 SESSION_SAVE = 3
 
 
-def _count(client: Client, url: str) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
-
-
 def _grow(world: World) -> None:
     """More clocks, in more agencies, owned by more workers."""
     for i in range(6):
@@ -358,11 +347,11 @@ def test_dashboard_query_count_is_constant(world: World, fixture: Fixture) -> No
     client = verified_client(fixture.mash_manager)
     # open figures, per-policy figures, by agency, by worker
     expected = SESSION_PAGE + UNREAD_BADGE + 4 + SESSION_SAVE
-    assert _count(client, "/deadlines/dashboard/") == expected
+    assert count_queries(client, "/deadlines/dashboard/") == expected
     _grow(world)
-    assert _count(client, "/deadlines/dashboard/") == expected
+    assert count_queries(client, "/deadlines/dashboard/") == expected
     # The refreshing partial: the same four, and no header.
-    assert _count(client, "/deadlines/dashboard/figures/") == expected - UNREAD_BADGE
+    assert count_queries(client, "/deadlines/dashboard/figures/") == expected - UNREAD_BADGE
 
 
 @pytest.mark.django_db
@@ -371,6 +360,6 @@ def test_drill_down_query_count_is_constant(world: World, fixture: Fixture) -> N
     url = "/deadlines/dashboard/list/?filter=running"
     # pagination count, page rows (with agency and owner), audit INSERT
     expected = SESSION_PAGE + UNREAD_BADGE + 3 + SESSION_SAVE
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     _grow(world)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from safeguarding.deadlines.models import (
 )
 from safeguarding.deadlines.selectors import unread_notification_count
 from safeguarding.organisations.models import User
-from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, World, verified_client
+from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, World, count_queries, verified_client
 from tests.deadlines.conftest import start_clock
 
 BADGE = '<span class="moj-notification-badge">{}<span class="govuk-visually-hidden"> unread</span></span>'
@@ -211,20 +211,12 @@ UNREAD_BADGE = 1
 SESSION_SAVE = 3
 
 
-def _count(client: Client, url: str) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
-
-
 @pytest.mark.django_db
 def test_notifications_list_query_count_is_constant(world: World) -> None:
     client = verified_client(world.mash)
     # pagination count, page rows (with clock and delivery), every channel's delivery of the page's messages
     expected = SESSION_PAGE + UNREAD_BADGE + 3 + SESSION_SAVE
     _notification_rows(world, world.mash, 1)
-    assert _count(client, "/deadlines/notifications/") == expected
+    assert count_queries(client, "/deadlines/notifications/") == expected
     _notification_rows(world, world.mash, 30)
-    assert _count(client, "/deadlines/notifications/") == expected
+    assert count_queries(client, "/deadlines/notifications/") == expected

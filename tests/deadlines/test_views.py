@@ -6,9 +6,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audits.models import AuditEvent
@@ -24,7 +21,7 @@ from safeguarding.deadlines.services import (
 )
 from safeguarding.deadlines.views import describe_duration
 from safeguarding.organisations.models import User
-from tests.conftest import SENTINEL_FAMILY_NAME, World, verified_client
+from tests.conftest import SENTINEL_FAMILY_NAME, World, count_queries, verified_client
 from tests.deadlines.conftest import start_clock
 
 ACTIONS = ["meet", "pause", "resume", "cancel", "extend"]
@@ -407,14 +404,6 @@ UNREAD_BADGE = 1
 SESSION_SAVE = 3
 
 
-def _count(client: Client, url: str) -> int:
-    client.get(url)  # warm per-process caches (content types)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
-
-
 @pytest.mark.django_db
 def test_case_page_query_count_is_constant_however_many_clocks(world: World) -> None:
     client = verified_client(world.mash)
@@ -422,14 +411,14 @@ def test_case_page_query_count_is_constant_however_many_clocks(world: World) -> 
     # access (1), audit INSERT, shares, object permissions for edit and share (2), clocks, clock history
     expected = SESSION_PAGE + UNREAD_BADGE + 1 + 1 + 1 + 2 + 1 + 1 + SESSION_SAVE
     start_clock(world, ago=timedelta(minutes=5))
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     for minutes in range(1, 21):
         clock = start_clock(world, ago=timedelta(minutes=minutes), policy=PolicyCode.URGENT_RESPONSE)
         if minutes % 3 == 0:
             deadline_pause(deadline_id=clock.pk, actor=world.mash, reason="Paused")
         if minutes % 4 == 0:
             deadline_meet(deadline_id=clock.pk, actor=world.mash)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 @pytest.mark.django_db
@@ -438,7 +427,7 @@ def test_panel_refresh_query_count(world: World) -> None:
     # access (1), audit INSERT, clocks, clock history. A partial has no header, so no unread count.
     expected = SESSION_PAGE + 1 + 1 + 1 + 1 + SESSION_SAVE
     start_clock(world, ago=timedelta(minutes=5))
-    assert _count(client, _panel_url(world)) == expected
+    assert count_queries(client, _panel_url(world)) == expected
     for minutes in range(1, 11):
         start_clock(world, ago=timedelta(minutes=minutes), policy=PolicyCode.URGENT_RESPONSE)
-    assert _count(client, _panel_url(world)) == expected
+    assert count_queries(client, _panel_url(world)) == expected

@@ -20,7 +20,7 @@ from safeguarding.organisations.models import AgencyType, User
 from safeguarding.organisations.roles import Role
 from safeguarding.people.models import Person
 from tests import factories
-from tests.conftest import SENTINEL_FAMILY_NAME, World, token_client
+from tests.conftest import SENTINEL_FAMILY_NAME, World, count_queries, token_client
 
 REFERRALS = "/api/v1/referrals/"
 BOOKINGS = "/api/v1/custody-bookings/"
@@ -28,7 +28,7 @@ MISSING = object()  # an override that removes the field from the body
 
 # Token API request: token + user + agency (one join) with the user's role groups (an array subquery in the
 # same query). The token's last-used stamp is written at most once a minute, and the first (warming) request in
-# _count writes it.
+# count_queries writes it.
 TOKEN_API = 1
 # Pagination count, page rows (person joined; bookings also join their referral and carry the Golden Hour as
 # a subquery), one audit INSERT naming everyone shown.
@@ -561,14 +561,6 @@ def test_every_read_is_audited_naming_the_people_shown(world: World, mash_referr
 # Query counts
 
 
-def _count(client: Client, url: str) -> int:
-    client.get(url)  # warm per-process caches (content types) and the token's last-used stamp
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
-
-
 def _grow(world: World, n: int) -> None:
     client = token_client(world.mash)
     for i in range(n):
@@ -583,9 +575,9 @@ def test_lists_have_exact_and_constant_query_counts(world: World, url: str) -> N
     client = token_client(world.mash)
     _grow(world, 1)
     expected = TOKEN_API + LIST_PAGE
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     _grow(world, 20)
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 @pytest.mark.django_db
@@ -593,8 +585,8 @@ def test_details_have_exact_query_counts(world: World, mash_referral: dict[str, 
     client = token_client(world.mash)
     booking = _post(client, BOOKINGS, booking_body()).json()
     # token with role groups, the record with its permission check in one query, audit INSERT
-    assert _count(client, f"{REFERRALS}{mash_referral['id']}/") == TOKEN_API + 2
-    assert _count(client, f"{BOOKINGS}{booking['id']}/") == TOKEN_API + 2
+    assert count_queries(client, f"{REFERRALS}{mash_referral['id']}/") == TOKEN_API + 2
+    assert count_queries(client, f"{BOOKINGS}{booking['id']}/") == TOKEN_API + 2
 
 
 def _statements(context: CaptureQueriesContext) -> list[str]:

@@ -7,9 +7,7 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT
@@ -27,7 +25,7 @@ from referrals.services import drm_outcome_record, mash_decision_record, referra
 from safeguarding.deadlines.models import Deadline
 from safeguarding.people.models import Person
 from tests import factories
-from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, World, verified_client
+from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, World, count_queries, verified_client
 from tests.referrals.conftest import Front, new_referral
 
 # --- Helpers -------------------------------------------------------------------------------------------------
@@ -811,14 +809,6 @@ SESSION_SAVE = 3
 PAGE = SESSION_PAGE + HEADER_BADGE + SESSION_SAVE
 
 
-def _count(client: Client, url: str) -> int:
-    client.get(url)  # warm per-process caches (content types)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
-
-
 def _grow_referrals(
     front: Front, n: int, *, urgent: bool = False, ask: list[Any] | None = None
 ) -> list[Referral]:
@@ -850,9 +840,9 @@ def test_referral_list_query_count(world: World, front: Front, alice: Client) ->
     _grow_referrals(front, 2)
     # pagination count, page rows (referral + person + referrer agency, permission subquery), audit INSERT
     expected = PAGE + 3
-    assert _count(alice, "/referrals/") == expected
+    assert count_queries(alice, "/referrals/") == expected
     _grow_referrals(front, 20)
-    assert _count(alice, "/referrals/") == expected
+    assert count_queries(alice, "/referrals/") == expected
 
 
 @pytest.mark.django_db
@@ -861,9 +851,9 @@ def test_request_queue_query_count(world: World, front: Front) -> None:
     _grow_referrals(front, 2, ask=[world.police])
     # pagination count, page rows (request + referral + person + MASH agency), the requests' clocks, audit INSERT
     expected = PAGE + 4
-    assert _count(bob, "/referrals/requests/") == expected
+    assert count_queries(bob, "/referrals/requests/") == expected
     _grow_referrals(front, 20, ask=[world.police])
-    assert _count(bob, "/referrals/requests/") == expected
+    assert count_queries(bob, "/referrals/requests/") == expected
 
 
 @pytest.mark.django_db
@@ -872,9 +862,9 @@ def test_urgent_queue_query_count(world: World, front: Front) -> None:
     _grow_referrals(front, 2, urgent=True)
     # open urgent response clocks, their referrals with people (permission subquery), audit INSERT
     expected = PAGE + 3
-    assert _count(uma, "/referrals/urgent/") == expected
+    assert count_queries(uma, "/referrals/urgent/") == expected
     _grow_referrals(front, 20, urgent=True)
-    assert _count(uma, "/referrals/urgent/") == expected
+    assert count_queries(uma, "/referrals/urgent/") == expected
 
 
 @pytest.mark.django_db
@@ -896,6 +886,6 @@ def test_drm_query_count(world: World, front: Front, alice: Client) -> None:
     # breached clocks with their referrals' ids, the day's items (with who recorded each outcome), the
     # referrals with their people (permission subquery), audit INSERT
     expected = PAGE + 4
-    assert _count(alice, "/referrals/drm/") == expected
+    assert count_queries(alice, "/referrals/drm/") == expected
     grow(10)
-    assert _count(alice, "/referrals/drm/") == expected
+    assert count_queries(alice, "/referrals/drm/") == expected
