@@ -16,6 +16,7 @@ from cases.forms import CaseOpenForm
 from cases.selectors import case_list_for_person
 from cases.services import case_open
 from safeguarding.common.errors import ApplicationError
+from safeguarding.common.forms import form_errors_from
 from safeguarding.organisations.access import request_actor
 from safeguarding.people.forms import PersonForm
 from safeguarding.people.sections import PersonPage, PersonSection
@@ -47,13 +48,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 new_person_data=person_form.person_data(),
                 data=case_form.case_data(),
             )
-        except ApplicationError as error:
-            person_form.add_error(None, error.message)
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                target = field if field in person_form.fields else None
-                for message in field_errors:
-                    person_form.add_error(target, message)
+        except (ApplicationError, ValidationError) as error:
+            form_errors_from(person_form, error, also=(case_form,))
         else:
             messages.success(request, f"{case.person.full_name} has been added and a case opened.")
             return redirect("people:detail", person_id=case.person_id)

@@ -13,6 +13,7 @@ from audits.models import AuditAction
 from audits.selectors import audit_views_of_person
 from audits.services import audit_read
 from safeguarding.common.errors import ApplicationError
+from safeguarding.common.forms import form_errors_from
 from safeguarding.common.pagination import paginate
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.permissions import Perm
@@ -93,14 +94,9 @@ def person_edit_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                 context=AuditContext.from_request(request),
                 data=form.person_data(),
             )
-        except (
-            ApplicationError
-        ) as error:  # includes ConcurrentEditError: the stale edit is refused, not merged
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+        except (ApplicationError, ValidationError) as error:
+            # ConcurrentEditError is an ApplicationError: the stale edit is refused, not merged.
+            form_errors_from(form, error)
         else:
             messages.success(request, "The record has been updated.")
             return redirect("people:detail", person_id=person.pk)

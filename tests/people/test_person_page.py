@@ -1,0 +1,43 @@
+"""The person page draws the parts other apps register (safeguarding/people/sections.py); today that is cases'
+Cases section and its "Open a case" button, which people itself cannot import."""
+
+import pytest
+from django.urls import reverse
+
+from safeguarding.people.sections import person_sections
+from tests.conftest import World, verified_client
+
+
+def test_cases_registers_its_section_of_the_person_page() -> None:
+    assert [section.key for section in person_sections()] == ["cases"]
+
+
+@pytest.mark.django_db
+def test_the_lead_agency_sees_the_case_and_may_open_another(world: World) -> None:
+    person_id = world.case.person_id
+    body = verified_client(world.mash).get(reverse("people:detail", kwargs={"person_id": person_id})).content
+    page = body.decode()
+    assert reverse("cases:detail", kwargs={"case_id": world.case.pk}) in page
+    assert f'href="{reverse("cases:open", kwargs={"person_id": person_id})}"' in page
+    assert ">Open a case</a>" in page
+
+
+@pytest.mark.django_db
+def test_an_agency_the_case_is_shared_with_sees_it_but_cannot_open_one(world: World) -> None:
+    person_id = world.case.person_id
+    body = verified_client(world.police_officer).get(
+        reverse("people:detail", kwargs={"person_id": person_id})
+    )
+    page = body.content.decode()
+    assert reverse("cases:detail", kwargs={"case_id": world.case.pk}) in page
+    assert "Open a case" not in page
+    assert "Change details" not in page
+
+
+@pytest.mark.django_db
+def test_add_a_person_and_open_a_case_is_still_among_the_person_pages(world: World) -> None:
+    assert reverse("people:create") == "/people/add/"
+    response = verified_client(world.mash).get("/people/add/")
+    assert response.status_code == 200
+    assert response.resolver_match.namespace == "people"
+    assert "Save person and open case" in response.content.decode()
