@@ -1,14 +1,20 @@
 """Walks every URL pattern the project has, found by enumerating the URL resolver, as every persona, and
-fails on any leak. A route added later is covered without anyone remembering to add it here; a route with a
+fails on any leak: reads (GET) and writes (POST, PUT, PATCH, DELETE, after which nothing in the database may
+have changed). A route added later is covered without anyone remembering to add it here; a route with a
 parameter this test cannot fill fails loudly until someone teaches it how."""
 
+import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -18,6 +24,7 @@ from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
 from referrals.models import CustodyBooking
 from referrals.services import custody_booking_create
+from safeguarding.accounts.models import ApiToken
 from safeguarding.deadlines.models import Deadline
 from tests.conftest import (
     SENTINEL_FAMILY_NAME,
@@ -287,3 +294,194 @@ def test_random_ids_are_404_for_everyone(world: World) -> None:
     client = verified_client(world.mash)
     for url in [f"/people/{uuid.uuid4()}/", f"/cases/{uuid.uuid4()}/", f"/api/v1/cases/{uuid.uuid4()}/"]:
         assert client.get(url).status_code == 404
+
+
+# --- Writes ------------------------------------------------------------------------------------------------
+#
+# POST, PUT, PATCH and DELETE to every route as every outsider, each with the body an insider would send (the
+# fields of the MASH's own form on that page, or the API's JSON of the record), so that a missing access check
+# would really change something; and after each request, nothing in the database has changed.
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# A route whose URL names the sentinel's data answers an outsider's write 404, or 405 where the route has no
+# such method at all (which says nothing about the record).
+SENTINEL_PARAMS = {
+    "person_id",
+    "case_id",
+    "referral_id",
+    "request_id",
+    "deadline_id",
+    "booking_id",
+    "subject_id",
+}
+# What a request may change that is not case data: the requester's own session (saved on every request,
+# removed by signing out) and a token's last-used stamp (written at most once a minute).
+IGNORED_TABLES = {"django_session"}
+IGNORED_COLUMNS = {ApiToken._meta.db_table: ["last_used_at"]}
+# Signing out ends the requester's own session (and axes logs it): the rest of the sweep would then run
+# signed out. tests/accounts covers it.
+OWN_SESSION_ROUTES = {"accounts:sign-out"}
+
+
+def database_snapshot() -> dict[str, str]:
+    """A digest of every row of every table, in one query: a write anywhere (an INSERT, UPDATE or DELETE of
+    any model, guardian grant, audit row or clock) changes its table's digest."""
+    parts, params = [], []
+    for table in sorted(set(connection.introspection.table_names()) - IGNORED_TABLES):
+        row = "(to_jsonb(t) - %s::text[])::text"
+        parts.append(
+            f"SELECT %s, md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')) "
+            f"FROM {connection.ops.quote_name(table)} t"
+        )
+        ignored = IGNORED_COLUMNS.get(table, [])
+        params += [table, ignored, ignored]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return dict(cursor.fetchall())
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from a page's forms: inputs with their values, checked boxes, the
+    checked (or else the first) radio, each select's selected (or else first) option, textareas' text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        name, kind, value = a.get("name", ""), a.get("type", "text"), a.get("value", "")
+        if tag == "input" and name and kind not in {"submit", "button", "file", "image", "reset"}:
+            if kind == "checkbox":
+                if "checked" in a:
+                    self.fields.setdefault(name, []).append(value or "on")
+            elif kind != "radio" or "checked" in a or name not in self.fields:
+                self.fields[name] = [value]
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            if "selected" in a or self._select not in self.fields:
+                self.fields[self._select] = [value]
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = [""]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea][0] += data
+
+
+@dataclass(frozen=True)
+class Write:
+    route: Route
+    url: str
+    form: dict[str, list[str]]  # for pages
+    json_body: dict[str, object]  # for the API
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.form or self.json_body)
+
+
+def insiders_writes(world: World, *, signed_in: bool, skip_admin: bool = False) -> list[Write]:
+    """Every route's URL with the body an insider (the MASH) would write there, read from its own GET."""
+    pages, api = verified_client(world.mash), token_client(world.mash)
+    writes = []
+    for route in all_routes():
+        if (skip_admin and route.is_admin) or (signed_in and route.name in OWN_SESSION_ROUTES):
+            continue
+        url = build_url(route, world)
+        response = (api if route.is_api else pages).get(url)
+        form: dict[str, list[str]] = {}
+        json_body: dict[str, object] = {}
+        if response.status_code == 200 and route.is_api and "json" in response.get("Content-Type", ""):
+            data = response.json()
+            json_body = data if isinstance(data, dict) and "results" not in data else {}
+        elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            parser = FormFields()
+            parser.feed(response.content.decode(errors="replace"))
+            form = parser.fields
+        writes.append(Write(route, url, form, json_body))
+    return writes
+
+
+def send(client: Client, method: str, write: Write) -> HttpResponse:
+    if write.route.is_api:
+        return getattr(client, method)(
+            write.url, json.dumps(write.json_body), content_type="application/json"
+        )
+    if method == "post":
+        return client.post(write.url, write.form)
+    return getattr(client, method)(
+        write.url, urlencode(write.form, doseq=True), content_type="application/x-www-form-urlencoded"
+    )
+
+
+def _allows(response: HttpResponse, method: str) -> bool:
+    return method.upper() in {allowed.strip() for allowed in response.get("Allow", "").split(",")}
+
+
+def _write_everywhere(
+    client: Client, writes: list[Write], who: str, check: Callable[[Write, str, HttpResponse], None]
+) -> None:
+    """Send every write with every method; after each, `check` the answer and that nothing changed."""
+    before = database_snapshot()
+    for write in writes:
+        for method in WRITE_METHODS:
+            response = send(client, method, write)
+            where = f"{who} {method.upper()} {write.url} answered {response.status_code}"
+            assert response.status_code < 500, where
+            assert not _contains_sentinel(response.content), f"{where} with person data"
+            if response.status_code == 405:
+                assert not _allows(response, method), f"{where} though the route allows {method.upper()}"
+            check(write, method, response)
+            after = database_snapshot()
+            changed = sorted(table for table in after if after[table] != before.get(table))
+            assert not changed, f"{where} and changed {changed}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["housing_officer", "stranger", "admin"])
+def test_outsiders_writes_are_404_and_change_nothing(world: World, persona: str) -> None:
+    # The administrator is an outsider to case data only: the admin is its own area, where its writes are
+    # real (a POST to an admin delete page deletes), so the admin's routes are left out for it.
+    writes = insiders_writes(world, signed_in=True, skip_admin=persona == "admin")
+    assert sum(write.has_body for write in writes) >= 10, "the insider's forms and records were not read"
+    user = getattr(world, persona)
+
+    def check(write: Write, method: str, response: HttpResponse) -> None:
+        where = f"{persona} {method.upper()} {write.url} answered {response.status_code}"
+        if SENTINEL_PARAMS & set(write.route.params) and not write.route.is_admin:
+            assert response.status_code in (404, 405), f"{where}, not 404"
+        assert response.status_code != 403 or write.route.is_admin, f"{where} (403 reveals existence)"
+
+    _write_everywhere(verified_client(user), writes, persona, check)
+    api = token_client(user)
+    api.get("/api/v1/people/")  # writes the token's last-used stamp before anything is compared
+    _write_everywhere(api, [write for write in writes if write.route.is_api], f"{persona} (token)", check)
+
+
+@pytest.mark.django_db
+def test_anonymous_writes_are_refused_and_change_nothing(world: World) -> None:
+    writes = insiders_writes(world, signed_in=False)
+
+    def check(write: Write, method: str, response: HttpResponse) -> None:
+        where = f"anonymous {method.upper()} {write.url} answered {response.status_code}"
+        if write.route.name in PUBLIC_ROUTES:
+            return  # the sign-in form answers with its errors; nothing else is checked beyond no change
+        if write.route.is_api:
+            assert response.status_code in (401, 403), where
+        else:
+            assert response.status_code in (302, 405), where
+            if response.status_code == 302:
+                assert response["Location"].startswith("/sign-in/"), (where, response["Location"])
+
+    _write_everywhere(Client(), writes, "anonymous", check)
