@@ -9,44 +9,44 @@ from guardian.core import ObjectPermissionChecker
 
 from audits.context import AuditContext
 from audits.models import AuditAction
-from audits.services import audit_event_record
+from audits.services import audit_read
 from cases.access import access_case
 from cases.forms import CaseEditForm, CaseOpenForm, CaseShareForm
-from cases.models import CaseStatus, RiskLevel
+from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import CASE_SORTS, case_list, case_shares
 from cases.services import case_open, case_share, case_update
 from safeguarding.common.errors import ApplicationError
+from safeguarding.common.forms import form_errors_from
 from safeguarding.common.pagination import paginate
-from safeguarding.deadlines.access import subject_for_case
+from safeguarding.deadlines.subjects import CASE_SUBJECT, ClockSubject
 from safeguarding.deadlines.views import clock_panel_context
-from safeguarding.organisations.models import User
+from safeguarding.organisations.access import request_actor
+from safeguarding.organisations.permissions import Perm
 from safeguarding.people.access import access_person
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _record_view(
-    request: HttpRequest, *, action: AuditAction, object_id: uuid.UUID | None, person_ids: list[uuid.UUID]
-) -> None:
-    audit_event_record(
-        actor=_actor(request),
-        action=action,
-        object_type="case",
-        object_id=object_id,
-        person_ids=person_ids,
-        context=AuditContext.from_request(request),
+def _clock_subject(case: Case) -> ClockSubject:
+    """The clock panel's subject for a case this page has already authorised with access_case."""
+    return ClockSubject(
+        subject_type=CASE_SUBJECT,
+        subject_id=case.pk,
+        label="",
+        person_ids=(case.person_id,),
+        case_id=case.pk,
+        case_label=case.person.full_name,
     )
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     my_cases = list(case_list(user=actor, status=CaseStatus.OPEN, allocated_to=actor)[:10])
     if my_cases:
-        _record_view(
-            request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in my_cases]
+        audit_read(
+            request,
+            action=AuditAction.LIST,
+            object_type="case",
+            object_id=None,
+            person_ids=[c.person_id for c in my_cases],
         )
     return render(request, "home.html", {"my_cases": my_cases})
 
@@ -64,14 +64,18 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         user=request.user,
         status=None if status == "all" else status,
         risk_level=risk_level or None,
-        allocated_to=_actor(request) if mine else None,
+        allocated_to=request_actor(request) if mine else None,
         sort=sort,
     )
     context = paginate(request, queryset)
     cases = list(context["page_obj"].object_list)
     if cases:
-        _record_view(
-            request, action=AuditAction.LIST, object_id=None, person_ids=[c.person_id for c in cases]
+        audit_read(
+            request,
+            action=AuditAction.LIST,
+            object_type="case",
+            object_id=None,
+            person_ids=[c.person_id for c in cases],
         )
     context.update(
         {
@@ -90,19 +94,20 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, case_id)
-    _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+    actor = request_actor(request)
+    audit_read(request, object_type="case", object_id=case.pk, person_ids=[case.person_id])
     # One checker answers both questions from one pair of permission queries.
-    checker = ObjectPermissionChecker(_actor(request))
+    checker = ObjectPermissionChecker(actor)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "shares": list(case_shares(case=case)),
-            "can_edit": checker.has_perm("cases.change_case", case),
-            "can_share": checker.has_perm("cases.share_case", case),
+            "can_edit": checker.has_perm(Perm.CHANGE_CASE, case),
+            "can_share": checker.has_perm(Perm.SHARE_CASE, case),
             # Every clock of the case, open and closed, and their history: two queries.
-            **clock_panel_context(_actor(request), subject_for_case(case)),
+            **clock_panel_context(actor, _clock_subject(case)),
         },
     )
 
@@ -112,24 +117,17 @@ def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = access_person(request.user, person_id, write=True)
     form = CaseOpenForm(request.POST or None)
     if request.method == "GET":
-        audit_event_record(
-            actor=_actor(request),
-            action=AuditAction.VIEW,
-            object_type="person",
-            object_id=person.pk,
-            person_ids=[person.pk],
-            context=AuditContext.from_request(request),
-        )
+        audit_read(request, object_type="person", object_id=person.pk, person_ids=[person.pk])
     if request.method == "POST" and form.is_valid():
         try:
             case = case_open(
-                actor=_actor(request),
+                actor=request_actor(request),
                 context=AuditContext.from_request(request),
                 person=person,
                 data=form.case_data(),
             )
         except (ApplicationError, ValidationError) as error:
-            form.add_error(None, getattr(error, "message", None) or "; ".join(error.messages))  # type: ignore[union-attr]
+            form_errors_from(form, error)
         else:
             messages.success(request, "The case has been opened.")
             return redirect("cases:detail", case_id=case.pk)
@@ -150,24 +148,19 @@ def case_edit_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     }
     form = CaseEditForm(request.POST or None, initial=initial, case=case)
     if request.method == "GET":
-        _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+        audit_read(request, object_type="case", object_id=case.pk, person_ids=[case.person_id])
     if request.method == "POST" and form.is_valid():
         try:
             case_update(
-                actor=_actor(request),
+                actor=request_actor(request),
                 case=case,
                 expected_version=form.cleaned_data["version"],
                 context=AuditContext.from_request(request),
                 data=form.case_data(),
             )
-        except (
-            ApplicationError
-        ) as error:  # includes ConcurrentEditError: a stale edit is refused, never merged
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+        # ConcurrentEditError is an ApplicationError: a stale edit is refused, never merged.
+        except (ApplicationError, ValidationError) as error:
+            form_errors_from(form, error)
         else:
             messages.success(request, "The case has been updated.")
             return redirect("cases:detail", case_id=case.pk)
@@ -179,11 +172,11 @@ def case_share_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access_case(request.user, case_id, write=True)
     form = CaseShareForm(request.POST or None, case=case)
     if request.method == "GET":
-        _record_view(request, action=AuditAction.VIEW, object_id=case.pk, person_ids=[case.person_id])
+        audit_read(request, object_type="case", object_id=case.pk, person_ids=[case.person_id])
     if request.method == "POST" and form.is_valid():
         try:
             share = case_share(
-                actor=_actor(request),
+                actor=request_actor(request),
                 case=case,
                 agency=form.cleaned_data["agency"],
                 lawful_basis=form.cleaned_data["lawful_basis"],
@@ -191,7 +184,7 @@ def case_share_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 context=AuditContext.from_request(request),
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            form_errors_from(form, error)
         else:
             messages.success(request, f"The case has been shared with {share.agency.name}.")
             return redirect("cases:detail", case_id=case.pk)

@@ -2,16 +2,12 @@
 the services decide everything else (a booking in the future, a referral received before the child was born)
 and the views show the services' refusals in the same error summary."""
 
-import re
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.forms import BoundField
-from django.utils import timezone
 
 from cases.models import LawfulBasis
 from referrals.choices import (
@@ -25,12 +21,12 @@ from referrals.choices import (
     ReferralSource,
 )
 from referrals.models import NARRATIVE_MAX
+from safeguarding.common.forms import DateTimeField
 from safeguarding.organisations.models import Agency
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
 
 SUMMARY_MAX = 4000
 SHORT_TEXT_MAX = 2000
-TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -51,109 +47,6 @@ def _yes_no(label: str, required_message: str, help_text: str = "") -> forms.Typ
         widget=forms.RadioSelect,
         error_messages={"required": required_message, "invalid_choice": required_message},
     )
-
-
-# --- A moment in time: GOV.UK date input (day, month, year) and a 24-hour time --------------------------------
-
-
-def _date_part(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=4,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
-        ),
-    )
-
-
-def _time_part(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text="Use the 24-hour clock, for example 14:30.",
-        required=False,
-        max_length=5,
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "off"}),
-    )
-
-
-@dataclass
-class MomentField:
-    """What templates/referrals/_moment.html needs to draw one date-and-time question."""
-
-    name: str
-    legend: str
-    hint: str
-    parts: list[tuple[BoundField, int]]
-    time: BoundField
-
-    @property
-    def date_errors(self) -> list[str]:
-        return [str(error) for error in self.parts[0][0].errors]
-
-
-class MomentsForm(forms.Form):
-    """A form with date-and-time questions. Each `name` in `moments` has four fields, `{name}_day`, `_month`,
-    `_year` and `_time`; clean() puts the Europe/London moment in cleaned_data[name]. A date error sits on the
-    day field and a time error on the time field, so each error summary link moves focus to an input."""
-
-    # name -> (legend, hint, what the errors call it)
-    moments: dict[str, tuple[str, str, str]] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.moment_fields = {
-            name: MomentField(
-                name=name,
-                legend=legend,
-                hint=hint,
-                parts=[(self[f"{name}_day"], 2), (self[f"{name}_month"], 2), (self[f"{name}_year"], 4)],
-                time=self[f"{name}_time"],
-            )
-            for name, (legend, hint, _) in self.moments.items()
-        }
-
-    @staticmethod
-    def initial_for(name: str, moment: datetime) -> dict[str, str]:
-        local = timezone.localtime(moment)
-        return {
-            f"{name}_day": str(local.day),
-            f"{name}_month": str(local.month),
-            f"{name}_year": str(local.year),
-            f"{name}_time": local.strftime("%H:%M"),
-        }
-
-    def _clean_moment(self, name: str, what: str) -> datetime | None:
-        parts = [
-            str(self.cleaned_data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")
-        ]
-        if not all(parts):
-            self.add_error(f"{name}_day", f"Enter {what}, including a day, month and year")
-            return None
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            self.add_error(f"{name}_day", f"{what.capitalize()} must be a real date, for example 27 3 2026")
-            return None
-        try:
-            day = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            self.add_error(f"{name}_day", f"{what.capitalize()} must be a real date, for example 27 3 2026")
-            return None
-        raw_time = str(self.cleaned_data.get(f"{name}_time") or "")
-        match = TIME_PATTERN.match(raw_time)
-        if not raw_time.strip():
-            self.add_error(f"{name}_time", "Enter the time in hours and minutes, for example 14:30")
-            return None
-        if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            self.add_error(f"{name}_time", "Enter a real time in hours and minutes, for example 14:30")
-            return None
-        naive = datetime(day.year, day.month, day.day, int(match.group(1)), int(match.group(2)))
-        return timezone.make_aware(naive, timezone.get_current_timezone())
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name, (_, _, what) in self.moments.items():
-            cleaned[name] = self._clean_moment(name, what)
-        return cleaned
 
 
 # --- Search before create ------------------------------------------------------------------------------------
@@ -235,7 +128,7 @@ class PersonChoiceForm(forms.Form):
 # --- The referral and the custody booking -------------------------------------------------------------------
 
 
-class _ReferralFieldsForm(MomentsForm):
+class _ReferralFieldsForm(forms.Form):
     """What every referral records: who referred, the concerns, what happened, consent and the lawful basis."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
@@ -317,7 +210,7 @@ class _ReferralFieldsForm(MomentsForm):
         field.queryset = agencies
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             cleaned.get("consent") == Consent.NOT_SOUGHT
             and not (cleaned.get("consent_not_sought_reason") or "").strip()
@@ -343,10 +236,12 @@ class _ReferralFieldsForm(MomentsForm):
 
 
 class ReferralForm(_ReferralFieldsForm):
-    received_at_day = _date_part("Day")
-    received_at_month = _date_part("Month")
-    received_at_year = _date_part("Year")
-    received_at_time = _time_part("Time received")
+    received_at = DateTimeField(
+        label="When did the MASH receive it?",
+        help_text="The date and time it reached the MASH, not now. For example, 27 3 2026.",
+        what="the date it was received",
+        time_label="Time received",
+    )
     source = forms.ChoiceField(
         label="Source of the referral",
         help_text="Children in Need census referral source, or one of the routes the partnership tracks.",
@@ -358,23 +253,13 @@ class ReferralForm(_ReferralFieldsForm):
         },
     )
 
-    moments = {
-        "received_at": (
-            "When did the MASH receive it?",
-            "The date and time it reached the MASH, not now. For example, 27 3 2026.",
-            "the date it was received",
-        )
-    }
     field_order = [
         "idempotency_key",
         "source",
         "referrer_agency",
         "referrer_name",
         "referrer_contact",
-        "received_at_day",
-        "received_at_month",
-        "received_at_year",
-        "received_at_time",
+        "received_at",
         "concerns",
         "narrative",
         "consent",
@@ -413,10 +298,12 @@ class CustodyBookingForm(_ReferralFieldsForm):
             "max_length": "The custody suite must be 120 characters or fewer",
         },
     )
-    booked_in_at_day = _date_part("Day")
-    booked_in_at_month = _date_part("Month")
-    booked_in_at_year = _date_part("Year")
-    booked_in_at_time = _time_part("Time booked in")
+    booked_in_at = DateTimeField(
+        label="When was the child booked into custody?",
+        help_text="The booking time on the custody record, not now: the Golden Hour runs from it. For example, 27 3 2026.",
+        what="the date the child was booked in",
+        time_label="Time booked in",
+    )
     arrest_reason = forms.CharField(
         label="Offence or reason for arrest",
         max_length=500,
@@ -441,22 +328,12 @@ class CustodyBookingForm(_ReferralFieldsForm):
         help_text="Transfer to local authority accommodation instead of being held overnight in custody.",
     )
 
-    moments = {
-        "booked_in_at": (
-            "When was the child booked into custody?",
-            "The booking time on the custody record, not now: the Golden Hour runs from it. For example, 27 3 2026.",
-            "the date the child was booked in",
-        )
-    }
     field_order = [
         "idempotency_key",
         "police_force",
         "out_of_area",
         "custody_suite",
-        "booked_in_at_day",
-        "booked_in_at_month",
-        "booked_in_at_year",
-        "booked_in_at_time",
+        "booked_in_at",
         "arrest_reason",
         "appropriate_adult",
         "pace_transfer_requested",
@@ -494,11 +371,13 @@ class CustodyBookingForm(_ReferralFieldsForm):
         }
 
 
-class InformationShareForm(MomentsForm):
-    shared_at_day = _date_part("Day")
-    shared_at_month = _date_part("Month")
-    shared_at_year = _date_part("Year")
-    shared_at_time = _time_part("Time shared")
+class InformationShareForm(forms.Form):
+    shared_at = DateTimeField(
+        label="When did you share it?",
+        help_text="For example, 27 3 2026. The Golden Hour is met at this time.",
+        what="the date you shared it",
+        time_label="Time shared",
+    )
     shared_with = forms.CharField(
         label="Who in custody did you share it with?",
         help_text="Name and role, for example the custody sergeant on duty.",
@@ -520,18 +399,8 @@ class InformationShareForm(MomentsForm):
         },
     )
 
-    moments = {
-        "shared_at": (
-            "When did you share it?",
-            "For example, 27 3 2026. The Golden Hour is met at this time.",
-            "the date you shared it",
-        )
-    }
     field_order = [
-        "shared_at_day",
-        "shared_at_month",
-        "shared_at_year",
-        "shared_at_time",
+        "shared_at",
         "shared_with",
         "summary",
     ]
@@ -627,11 +496,13 @@ class DecisionForm(forms.Form):
     )
 
 
-class UrgentContactForm(MomentsForm):
-    occurred_at_day = _date_part("Day")
-    occurred_at_month = _date_part("Month")
-    occurred_at_year = _date_part("Year")
-    occurred_at_time = _time_part("Time of contact")
+class UrgentContactForm(forms.Form):
+    occurred_at = DateTimeField(
+        label="When did you first make direct contact with the child?",
+        help_text="For example, 27 3 2026. The 48-hour clock is met at this time.",
+        what="the date of contact",
+        time_label="Time of contact",
+    )
     method = forms.ChoiceField(
         label="How did you make contact?",
         choices=ContactMethod.choices,
@@ -654,18 +525,8 @@ class UrgentContactForm(MomentsForm):
         "Did the child accept the support?", "Select yes if the child accepted the support"
     )
 
-    moments = {
-        "occurred_at": (
-            "When did you first make direct contact with the child?",
-            "For example, 27 3 2026. The 48-hour clock is met at this time.",
-            "the date of contact",
-        )
-    }
     field_order = [
-        "occurred_at_day",
-        "occurred_at_month",
-        "occurred_at_year",
-        "occurred_at_time",
+        "occurred_at",
         "method",
         "support_offered",
         "support_accepted",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from safeguarding.common.errors import ApplicationError
 
 DATE_PARTS = ("day", "month", "year")
+PARTS = (*DATE_PARTS, "time")
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -31,7 +32,7 @@ class DateTimeWidget(forms.MultiWidget):
                 }
             )
 
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": date_input(2),
             "month": date_input(2),
             "year": date_input(4),
@@ -52,9 +53,9 @@ class DateTimeWidget(forms.MultiWidget):
         # Ids that match the names (id_received_at_day rather than Django's id_received_at_0), so an error
         # summary link can name the part in error and tests can find it.
         base_id = context["widget"]["attrs"].get("id")
-        for subwidget, suffix in zip(context["widget"]["subwidgets"], self.widgets_names, strict=True):
+        for subwidget, part in zip(context["widget"]["subwidgets"], PARTS, strict=True):
             if base_id:
-                subwidget["attrs"]["id"] = f"{base_id}{suffix}"
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
         return context
 
 
@@ -133,7 +134,7 @@ class DateTimeField(forms.MultiValueField):
         self.time_label = time_label
         # The part fields are MultiValueField's bookkeeping (has_changed); clean() below reads the parts
         # itself, so each mistake gets GOV.UK's message rather than Django's "Enter a complete value".
-        parts = [forms.CharField(required=False) for _ in (*DATE_PARTS, "time")]
+        parts = [forms.CharField(required=False) for _ in PARTS]
         super().__init__(fields=parts, require_all_fields=False, **kwargs)
 
     @staticmethod
@@ -165,6 +166,7 @@ class DateTimeField(forms.MultiValueField):
                 f"{what.capitalize()} must include a {' and '.join(missing)}",
                 part=missing[0],
                 code="incomplete",
+                highlight=tuple(missing),
             )
         real_date = f"{what.capitalize()} must be a real date, for example 27 3 2026"
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
