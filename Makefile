@@ -26,7 +26,7 @@ help:
 	@echo "make install  create $(VENV) and install pinned Python packages (constraints.txt)"
 	@echo "make static   npm ci, then copy front-end assets into $(VENDOR)/"
 	@echo "make bench-deadlines  100,000 clocks, 10,000 falling due in a minute (docs/benchmarks.md)"
-	@echo "make bench-referrals  referral API vs a bare endpoint at 32 clients; person search over 500,000 people"
+	@echo "make bench-referrals  referral API vs a bare endpoint at 32 clients, its p95 at 4; person search over 500,000 people"
 
 venv: $(BIN)/python
 
