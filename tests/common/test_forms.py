@@ -59,13 +59,13 @@ def test_a_winter_moment_is_greenwich_time() -> None:
         ),
         pytest.param(
             posted(month=""),
-            "The date it was received must include a month",
+            "Enter the date it was received, including a day, month and year",
             "id_received_at_month",
             id="no-month",
         ),
         pytest.param(
             posted(day="", year=""),
-            "The date it was received must include a day and year",
+            "Enter the date it was received, including a day, month and year",
             "id_received_at_day",
             id="no-day-or-year",
         ),
