@@ -75,9 +75,11 @@ def audit_read(
     object_id: uuid.UUID | None,
     person_ids: Iterable[uuid.UUID],
     action: AuditAction = AuditAction.VIEW,
+    changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Record that the signed-in user looked at a person's data (a page or an API read): every look at a
-    child's record is audited. Takes Django's request or DRF's, which passes attribute reads through."""
+    child's record is audited. Takes Django's request or DRF's, which passes attribute reads through.
+    `changes`: what was shown, where the object alone does not say (an export's filter and row count)."""
     user = request.user
     assert isinstance(user, User)
     return audit_event_record(
@@ -87,4 +89,5 @@ def audit_read(
         object_id=object_id,
         person_ids=sorted(set(person_ids), key=str),
         context=AuditContext.from_request(request),
+        changes=changes,
     )

@@ -1,8 +1,10 @@
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 
-from referrals.models import InformationRequest, Referral
+from referrals.models import CustodyBooking, InformationRequest, Referral
+from referrals.selectors import custody_bookings_visible_to
 from safeguarding.common.errors import NotFound
 from safeguarding.organisations.access import get_in_scope, reads_case_data
 from safeguarding.organisations.models import User
@@ -110,3 +112,12 @@ def access_information_request_to_answer(
     if request is None:
         raise NotFound()
     return request
+
+
+def access_custody_booking(user: User | AnonymousUser, booking_id: uuid.UUID | str) -> CustodyBooking:
+    """Visible exactly when its referral is; missing and not-yours are the same NotFound. With its Golden
+    Hour's due time and status."""
+    try:
+        return custody_bookings_visible_to(user).get(pk=booking_id)
+    except (CustodyBooking.DoesNotExist, ValidationError, ValueError) as error:
+        raise NotFound() from error

@@ -17,7 +17,7 @@ from django.db.models import (
     QuerySet,
 )
 
-from safeguarding.deadlines.access import CASE_SUBJECT, ClockSubject, DashboardScope
+from safeguarding.deadlines.access import DashboardScope
 from safeguarding.deadlines.models import (
     OPEN_STATUSES,
     Deadline,
@@ -26,6 +26,7 @@ from safeguarding.deadlines.models import (
     Delivery,
     Notification,
 )
+from safeguarding.deadlines.subjects import CASE_SUBJECT, ClockSubject
 from safeguarding.organisations.models import User
 
 # --- Clock panel -------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 event and the audit row, and queues side effects on commit. Timestamps decide, not races: a clock met after
 its due time is a breach whether or not a sweep has run."""
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,8 +12,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT, AuditContext
-from audits.models import AuditAction, AuditEvent
-from audits.services import audit_event_build
+from audits.models import AuditAction
+from audits.services import audit_event_record
+from safeguarding.deadlines.access import is_manager
+from safeguarding.deadlines.dispatch import dispatch_outbox_after_commit
 from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import (
     OPEN_STATUSES,
@@ -24,9 +27,8 @@ from safeguarding.deadlines.models import (
     OutboxEvent,
     OutboxMessage,
 )
-from safeguarding.deadlines.policies import PolicyCode, policy_for
+from safeguarding.deadlines.policies import POLICIES, PolicyCode, policy_for
 from safeguarding.organisations.models import Agency, User
-from safeguarding.organisations.roles import MANAGER_ROLES
 
 MAX_REASON_LENGTH = 2000
 
@@ -48,7 +50,7 @@ def _require_reason(reason: str, action: str) -> str:
     return reason
 
 
-def _event_row(
+def _event(
     deadline: Deadline,
     kind: DeadlineEventKind,
     occurred_at: datetime,
@@ -56,21 +58,14 @@ def _event_row(
     actor: User | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
-) -> DeadlineEvent:
-    return DeadlineEvent(
+) -> None:
+    DeadlineEvent.objects.create(
         deadline=deadline, kind=kind, occurred_at=occurred_at, actor=actor, reason=reason, data=data or {}
     )
 
 
-def _event(deadline: Deadline, kind: DeadlineEventKind, occurred_at: datetime, **fields: Any) -> None:
-    """Write one event now: _event_row's fields, saved."""
-    _event_row(deadline, kind, occurred_at, **fields).save(force_insert=True)
-
-
-def _audit_row(
-    deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any
-) -> AuditEvent:
-    return audit_event_build(
+def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any) -> None:
+    audit_event_record(
         actor=actor,
         action=AuditAction.UPDATE if what != "start" else AuditAction.CREATE,
         object_type="deadline",
@@ -82,18 +77,12 @@ def _audit_row(
     )
 
 
-def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: str, **changes: Any) -> None:
-    _audit_row(deadline, actor, context, what, **changes).save(force_insert=True)
-
-
 def _outbox(deadline: Deadline, event: OutboxEvent, now: datetime) -> None:
     """Write the escalation once; a second attempt for the same (clock, event) is a no-op by the unique key."""
     _, created = OutboxMessage.objects.get_or_create(
         deadline=deadline, event=event, defaults={"created_at": now}
     )
     if created:
-        from safeguarding.deadlines.tasks import dispatch_outbox_after_commit
-
         dispatch_outbox_after_commit()
 
 
@@ -122,20 +111,11 @@ class DeadlineSubject:
     case_id: uuid.UUID | None = None
 
 
-# How far this host's clock may be from the database's before a decision taken by it could differ from one
-# taken by the database clock. Hosts keep to NTP within milliseconds; a minute is a wide margin.
-HOST_CLOCK_DOUBT = timedelta(minutes=1)
+# A start a few minutes ahead of the database clock is a host clock or a typist slightly out, not the future.
 FUTURE_START_ALLOWANCE = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class ClockStart:
-    """The unsaved rows that start a running clock: the clock, its "started" event and its audit row."""
-
-    deadline: Deadline
-    rows: tuple[Deadline, DeadlineEvent, AuditEvent]
-
-
+@transaction.atomic
 def deadline_start(
     *,
     policy: PolicyCode,
@@ -147,90 +127,13 @@ def deadline_start(
     due_at: datetime | None = None,
     context: AuditContext = SYSTEM_CONTEXT,
     now: datetime | None = None,
-    savepoint: bool = True,
 ) -> Deadline:
     """Start a clock from the real-world event time. If that time is so long ago that the clock is already
     due, it is breached at once and flagged as notified late.
 
     `now`: the database clock (clock_timestamp()) as the caller already read it in its current transaction,
-    which saves reading it again; by default it is read here. `savepoint=False`, for a caller already in a
-    transaction that lets any error from here roll the whole transaction back (it catches none), skips the
-    savepoint this call would otherwise make inside that transaction; the caller's transaction is no less
-    atomic."""
-    with transaction.atomic(savepoint=savepoint):
-        now = _db_now() if now is None else now
-        start = _clock_start(
-            policy=policy,
-            subject=subject,
-            started_at=started_at,
-            owning_agency=owning_agency,
-            owner=owner,
-            actor=actor,
-            due_at=due_at,
-            context=context,
-            now=now,
-        )
-        deadline, event, audit = start.rows
-        deadline.save(force_insert=True)
-        event.save(force_insert=True)
-        if deadline.due_at <= now:
-            deadline.status = DeadlineStatus.BREACHED
-            _record_breach(deadline, now, late_notification=True)
-            deadline.save()
-        audit.save(force_insert=True)
-        return deadline
-
-
-def deadline_start_rows(
-    *,
-    policy: PolicyCode,
-    subject: DeadlineSubject,
-    started_at: datetime,
-    owning_agency: Agency,
-    owner: User | None = None,
-    actor: User | None = None,
-    due_at: datetime | None = None,
-    context: AuditContext = SYSTEM_CONTEXT,
-) -> ClockStart | None:
-    """The rows that start this clock, unsaved, for a service that writes them in the same statement as its
-    own rows (safeguarding.common.writes.insert_together) -- or None when this host's clock is too close to
-    call whether the clock is already due or its start in the future: then the caller uses deadline_start,
-    which decides by the database clock, the one clock the sweep goes by. Checks and errors are
-    deadline_start's.
-
-    Skipping the database clock is safe only where the answer could not differ by it: a clock due more than
-    HOST_CLOCK_DOUBT from now is not yet due by either clock."""
-    host_now = timezone.now()
-    if abs(started_at - (host_now + FUTURE_START_ALLOWANCE)) <= HOST_CLOCK_DOUBT:
-        return None  # "is the start in the future?" is too close to call by this host's clock
-    start = _clock_start(
-        policy=policy,
-        subject=subject,
-        started_at=started_at,
-        owning_agency=owning_agency,
-        owner=owner,
-        actor=actor,
-        due_at=due_at,
-        context=context,
-        now=host_now,
-    )
-    if start.deadline.due_at <= host_now + HOST_CLOCK_DOUBT:
-        return None  # due already, or too close to call: breached at once by deadline_start if so
-    return start
-
-
-def _clock_start(
-    *,
-    policy: PolicyCode,
-    subject: DeadlineSubject,
-    started_at: datetime,
-    owning_agency: Agency,
-    owner: User | None,
-    actor: User | None,
-    due_at: datetime | None,
-    context: AuditContext,
-    now: datetime,
-) -> ClockStart:
+    which saves reading it again; by default it is read here."""
+    now = _db_now() if now is None else now
     rules = policy_for(policy)
     if started_at > now + FUTURE_START_ALLOWANCE:
         raise DeadlineError("The start time is in the future. Enter when it actually happened.")
@@ -252,18 +155,17 @@ def _clock_start(
         warn_at=rules.warn_at(started_at, computed_due),
     )
     # Field checks only: the relations come from the calling service, and the database's constraints
-    # (due after start, status consistency) back the checks above. full_clean() would spend a query and a
-    # savepoint on each foreign key and constraint of every clock started.
+    # (due after start, status consistency) back the checks above. full_clean() would spend a query on
+    # each foreign key of every clock started.
     deadline.clean_fields(exclude=["local_authority", "person", "case", "owning_agency", "owner"])
-    event = _event_row(
-        deadline,
-        DeadlineEventKind.STARTED,
-        started_at,
-        actor=actor,
-        data={"due_at": computed_due.isoformat()},
-    )
-    audit = _audit_row(deadline, actor, context, "start", policy=policy, due_at=computed_due)
-    return ClockStart(deadline, (deadline, event, audit))
+    deadline.save(force_insert=True)
+    _event(deadline, DeadlineEventKind.STARTED, started_at, actor=actor, data={"due_at": computed_due.isoformat()})
+    if deadline.due_at <= now:
+        deadline.status = DeadlineStatus.BREACHED
+        _record_breach(deadline, now, late_notification=True)
+        deadline.save()
+    _audit(deadline, actor, context, "start", policy=policy, due_at=computed_due)
+    return deadline
 
 
 @transaction.atomic
@@ -374,7 +276,7 @@ def deadline_extend(
     reason: str,
     context: AuditContext = SYSTEM_CONTEXT,
 ) -> Deadline:
-    if not any(actor.has_role(role) for role in MANAGER_ROLES):
+    if not is_manager(actor):
         raise DeadlineError("Only a manager can extend a clock.")
     reason = _require_reason(reason, "extend")
     deadline = _lock(deadline_id)
@@ -420,10 +322,8 @@ class SweepResult:
 
 
 # The cut-off is `(SELECT clock_timestamp())`, not a bare `clock_timestamp()`: the function is volatile, so
-# compared directly it cannot be an index condition, and PostgreSQL walks the whole partial index filtering
-# every running clock (about 80 ms at 100,000 running clocks, every tick, finding nothing). As a sub-select
-# it is evaluated once per statement (an InitPlan) and becomes `Index Cond: (due_at <= $0)`: a probe of a
-# few index pages. The cut-off is the time the claim runs, as before.
+# compared directly it cannot be an index condition and PostgreSQL filters every running clock on every tick.
+# As a sub-select it is evaluated once per statement and probes the partial index (docs/benchmarks.md).
 _CLAIM_BREACHES = """
 WITH due AS (
     SELECT id FROM deadlines_deadline
@@ -483,10 +383,6 @@ RETURNING d.id, d.second_escalation_at, clock_timestamp()
 
 
 def _second_escalation_intervals() -> str:
-    import json
-
-    from safeguarding.deadlines.policies import POLICIES
-
     return json.dumps(
         {
             code.value: f"{int(p.second_escalation_after.total_seconds())} seconds"
@@ -531,8 +427,6 @@ def deadline_sweep_batch(*, batch_size: int = 1000, dispatch: bool = True) -> Sw
     """Claim one batch of due breaches, warnings and second escalations, in one transaction. Safe to run
     from any number of processes at once (SKIP LOCKED) and as often as you like (idempotent). With dispatch
     False the outbox messages are written but left for the caller to dispatch."""
-    from safeguarding.deadlines.tasks import dispatch_outbox_after_commit
-
     with transaction.atomic():
         breaches = _claim(_CLAIM_BREACHES, batch_size)
         _write_sweep_rows(breaches, DeadlineEventKind.BREACHED, OutboxEvent.BREACH)
@@ -551,8 +445,6 @@ def deadline_sweep(*, batch_size: int = 1000, max_batches: int = 100) -> SweepRe
     once, after the last batch: dispatching after every batch (up to 500 task publishes, about half a second)
     held up recording the next thousand, and recording the breach is what must not wait. Messages a failed
     sweep wrote but never dispatched are picked up by the next tick's dispatch (dispatched_at is null)."""
-    from safeguarding.deadlines.tasks import dispatch_outbox_after_commit
-
     total = SweepResult()
     for _ in range(max_batches):
         result = deadline_sweep_batch(batch_size=batch_size, dispatch=False)

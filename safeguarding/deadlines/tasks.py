@@ -1,20 +1,14 @@
 """Thin Celery tasks: take ids, call a service, are idempotent. The beat schedule is in settings."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
-from django.db import transaction
 
-from safeguarding.deadlines.delivery import outbox_claim_for_dispatch, outbox_deliver
+from safeguarding.deadlines.delivery import outbox_deliver
+from safeguarding.deadlines.dispatch import DELIVER_TASK, dispatch_pending_outbox
 from safeguarding.deadlines.services import deadline_sweep
 
 logger = logging.getLogger(__name__)
-
-
-# Messages per delivery task: enough to spread Celery's per-task cost, few enough that a retry is cheap.
-DELIVERY_BATCH = 25
 
 
 @shared_task(
@@ -26,6 +20,7 @@ DELIVERY_BATCH = 25
     retry_jitter=True,
     max_retries=None,
     ignore_result=True,  # nothing reads it: storing None in Redis for every message is a write per task
+    name=DELIVER_TASK,  # dispatch.py publishes it by this name
 )
 def deliver_outbox_messages(outbox_ids: list[int]) -> None:
     """Deliver each message; a failure of one does not hold up the others. Delivery is idempotent, so the
@@ -39,22 +34,6 @@ def deliver_outbox_messages(outbox_ids: list[int]) -> None:
             failures.append(error)
     if failures:
         raise failures[0]
-
-
-def dispatch_pending_outbox(*, stale_after: timedelta | None = None) -> int:
-    stale = (
-        stale_after
-        if stale_after is not None
-        else timedelta(seconds=settings.DEADLINES_REDISPATCH_AFTER_SECONDS)
-    )
-    ids = outbox_claim_for_dispatch(stale_after=stale)
-    for start in range(0, len(ids), DELIVERY_BATCH):
-        deliver_outbox_messages.delay(ids[start : start + DELIVERY_BATCH])
-    return len(ids)
-
-
-def dispatch_outbox_after_commit() -> None:
-    transaction.on_commit(dispatch_pending_outbox)
 
 
 @shared_task(acks_late=True, expires=10, ignore_result=True)

@@ -1,27 +1,22 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from audits.models import AuditEvent
-from safeguarding.common.writes import insert_together
 from safeguarding.deadlines.errors import DeadlineError
 from safeguarding.deadlines.models import Deadline, DeadlineEvent, DeadlineStatus, OutboxMessage
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import (
-    ClockStart,
     deadline_cancel,
     deadline_extend,
     deadline_meet,
     deadline_pause,
     deadline_resume,
-    deadline_start_rows,
     deadline_sweep,
     now_from_database,
 )
 from safeguarding.organisations.models import User
 from tests.conftest import World
-from tests.deadlines.conftest import case_subject, let_time_pass, start_clock
+from tests.deadlines.conftest import let_time_pass, start_clock
 
 
 def _kinds(deadline: Deadline) -> list[str]:
@@ -189,46 +184,3 @@ def test_bad_input_is_refused_and_changes_nothing(world: World) -> None:
     with pytest.raises(DeadlineError, match="in the future"):
         start_clock(world, ago=-timedelta(hours=1))
     assert Deadline.objects.count() == 1
-
-
-def _rows_for(world: World, ago: timedelta) -> ClockStart | None:
-    return deadline_start_rows(
-        policy=PolicyCode.GOLDEN_HOUR,
-        subject=case_subject(world),
-        started_at=timezone.now() - ago,
-        owning_agency=world.social_care,
-        owner=world.mash,
-        actor=world.mash,
-    )
-
-
-@pytest.mark.django_db
-def test_start_rows_written_together_read_back_as_a_started_clock(world: World) -> None:
-    start = _rows_for(world, timedelta(minutes=20))
-    assert start is not None
-    insert_together(*start.rows)
-    clock = Deadline.objects.get(pk=start.deadline.pk)
-    assert clock.status == DeadlineStatus.RUNNING and clock.due_at - clock.started_at == timedelta(hours=1)
-    assert _kinds(clock) == ["started"]
-    assert AuditEvent.objects.filter(object_type="deadline", object_id=clock.pk, action="create").count() == 1
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "ago",
-    [
-        timedelta(hours=2),  # due long ago
-        timedelta(minutes=59, seconds=30),  # due within a minute: too close to call by this host's clock
-        -timedelta(minutes=5),  # starting about five minutes ahead: "in the future?" too close to call
-    ],
-)
-def test_start_rows_leave_clocks_too_close_to_call_to_the_database_clock(
-    world: World, ago: timedelta
-) -> None:
-    assert _rows_for(world, ago) is None
-
-
-@pytest.mark.django_db
-def test_start_rows_refuse_what_deadline_start_refuses(world: World) -> None:
-    with pytest.raises(DeadlineError):
-        _rows_for(world, -timedelta(hours=1))  # an hour in the future
