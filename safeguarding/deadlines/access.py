@@ -106,7 +106,9 @@ def can_extend(user: User, deadline: Deadline) -> bool:
     return can_act_on(user, deadline) and is_manager(user)
 
 
-def access_deadline(user: User | AnonymousUser, deadline_id: uuid.UUID, *, write: bool = False) -> ClockInScope:
+def access_deadline(
+    user: User | AnonymousUser, deadline_id: uuid.UUID, *, write: bool = False
+) -> ClockInScope:
     """One clock, for its action pages. Writing needs a case worker of the owning agency; anyone else who
     may only look gets the same NotFound as an outsider."""
     reader = _case_data_reader(user)

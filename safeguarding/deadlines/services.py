@@ -159,7 +159,13 @@ def deadline_start(
     # each foreign key of every clock started.
     deadline.clean_fields(exclude=["local_authority", "person", "case", "owning_agency", "owner"])
     deadline.save(force_insert=True)
-    _event(deadline, DeadlineEventKind.STARTED, started_at, actor=actor, data={"due_at": computed_due.isoformat()})
+    _event(
+        deadline,
+        DeadlineEventKind.STARTED,
+        started_at,
+        actor=actor,
+        data={"due_at": computed_due.isoformat()},
+    )
     if deadline.due_at <= now:
         deadline.status = DeadlineStatus.BREACHED
         _record_breach(deadline, now, late_notification=True)

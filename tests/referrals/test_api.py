@@ -7,9 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audits.models import AuditEvent
@@ -587,53 +586,3 @@ def test_details_have_exact_query_counts(world: World, mash_referral: dict[str, 
     # token with role groups, the record with its permission check in one query, audit INSERT
     assert count_queries(client, f"{REFERRALS}{mash_referral['id']}/") == TOKEN_API + 2
     assert count_queries(client, f"{BOOKINGS}{booking['id']}/") == TOKEN_API + 2
-
-
-def _statements(context: CaptureQueriesContext) -> list[str]:
-    """Each statement's first word, as at the top level: the test's own transaction turns the service's
-    into a savepoint, which Django releases even after rolling back to it. A prepared statement is named by
-    what it does (common.prepared), so EXECUTE comes with that name, less its digest."""
-    words: list[str] = []
-    for query in context.captured_queries:
-        word = query["sql"].split()[0]
-        if word == "EXECUTE":
-            word = f"EXECUTE {query['sql'].split()[1].split('(')[0].rsplit('_', 1)[0]}"
-        if word == "RELEASE" and words and words[-1] == "ROLLBACK":
-            continue
-        words.append({"SAVEPOINT": "BEGIN", "RELEASE": "COMMIT"}.get(word, word))
-    return words
-
-
-@pytest.mark.django_db(transaction=True)
-def test_creating_a_referral_about_a_known_person_is_one_write_statement(world: World) -> None:
-    """The API's busiest write: the person's access check, then the referral, its grants, the MASH decision
-    clock with its started event, and both audit rows in one INSERT statement, which is its own transaction
-    (no BEGIN or COMMIT round trips). A retry with the same key costs its refused INSERT and one read of the
-    referral the key made. (A transactional test: in the usual test transaction the service would rightly
-    take a savepoint.)"""
-    client = token_client(world.mash)
-    body = referral_body(person=MISSING, person_id=str(world.case.person.pk))
-    _post(client, REFERRALS, referral_body(person=MISSING, person_id=str(world.case.person.pk)))  # warm-up
-    with CaptureQueriesContext(connection) as context:
-        response = _post(client, REFERRALS, body, key="count-me")
-    assert response.status_code == 201
-    statements = _statements(context)
-    assert statements == [
-        "SELECT",
-        "EXECUTE in_scope_people_person",
-        "EXECUTE insert_referrals_referral",
-    ], statements
-    assert Deadline.objects.filter(subject_id=response.json()["id"]).count() == 1
-
-    with CaptureQueriesContext(connection) as context:
-        retry = _post(client, REFERRALS, body, key="count-me")
-    assert retry.status_code == 200 and retry.json()["id"] == response.json()["id"]
-    statements = _statements(context)
-    # token, person, the INSERT refused by the key, the referral the key made, the retry's audit row
-    assert statements == [
-        "SELECT",
-        "EXECUTE in_scope_people_person",
-        "EXECUTE insert_referrals_referral",
-        "SELECT",
-        "INSERT",
-    ], [q["sql"][:120] for q in context.captured_queries]

@@ -41,7 +41,9 @@ def _iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment is not None else ""
 
 
-def clocks_csv_response(request: HttpRequest, clocks: list[Deadline], clock_filter: ClockListFilter) -> HttpResponse:
+def clocks_csv_response(
+    request: HttpRequest, clocks: list[Deadline], clock_filter: ClockListFilter
+) -> HttpResponse:
     audit_read(
         request,
         object_type="deadline",
