@@ -10,3 +10,7 @@ class CasesConfig(AppConfig):
         from safeguarding.people.sections import person_section_register
 
         person_section_register(PERSON_CASES_SECTION)
+
+        from cases.clocks import register_case_clock_subject
+
+        register_case_clock_subject()

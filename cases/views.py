@@ -11,30 +11,18 @@ from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_read
 from cases.access import access_case
+from cases.clocks import case_clock_subject
 from cases.forms import CaseEditForm, CaseOpenForm, CaseShareForm
-from cases.models import Case, CaseStatus, RiskLevel
+from cases.models import CaseStatus, RiskLevel
 from cases.selectors import CASE_SORTS, case_list, case_shares
 from cases.services import case_open, case_share, case_update
 from safeguarding.common.errors import ApplicationError
 from safeguarding.common.forms import form_errors_from
 from safeguarding.common.pagination import paginate
-from safeguarding.deadlines.subjects import CASE_SUBJECT, ClockSubject
 from safeguarding.deadlines.views import clock_panel_context
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.permissions import Perm
 from safeguarding.people.access import access_person
-
-
-def _clock_subject(case: Case) -> ClockSubject:
-    """The clock panel's subject for a case this page has already authorised with access_case."""
-    return ClockSubject(
-        subject_type=CASE_SUBJECT,
-        subject_id=case.pk,
-        label="",
-        person_ids=(case.person_id,),
-        case_id=case.pk,
-        case_label=case.person.full_name,
-    )
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -107,7 +95,7 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "can_edit": checker.has_perm(Perm.CHANGE_CASE, case),
             "can_share": checker.has_perm(Perm.SHARE_CASE, case),
             # Every clock of the case, open and closed, and their history: two queries.
-            **clock_panel_context(actor, _clock_subject(case)),
+            **clock_panel_context(actor, case_clock_subject(case)),
         },
     )
 
