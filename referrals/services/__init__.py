@@ -2,7 +2,8 @@
 audit row; clocks start from the real-world event time (the custody booking, the receipt of the referral)
 and are met by the recorded work."""
 
-from referrals.services._common import MASH_ROLES, referral_grant_agency
+from referrals.access import MASH_ROLES
+from referrals.services._common import referral_grant_agency
 from referrals.services.custody import (
     custody_booking_create,
     custody_booking_get_or_create,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_event_record
+from referrals.access import can_record_referrals
 from referrals.choices import RagRating
 from referrals.models import Referral
 from safeguarding.common.errors import PermissionRefused
@@ -20,10 +21,8 @@ from safeguarding.deadlines.services import DeadlineSubject
 from safeguarding.organisations.access import agency_grant
 from safeguarding.organisations.models import Agency, User
 from safeguarding.organisations.permissions import Perm
-from safeguarding.organisations.roles import Role
 from safeguarding.people.services import person_grant_agency
 
-MASH_ROLES = (Role.MASH_PRACTITIONER, Role.MASH_MANAGER)
 INFORMATION_REQUEST_POLICY = {
     RagRating.RED: PolicyCode.INFORMATION_REQUEST_RED,
     RagRating.AMBER: PolicyCode.INFORMATION_REQUEST_AMBER,
@@ -34,7 +33,7 @@ CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
 
 
 def require_mash(actor: User) -> Agency:
-    if actor.agency is None or not actor.has_any_role(*MASH_ROLES):
+    if actor.agency is None or not can_record_referrals(actor):
         raise PermissionRefused("Only MASH practitioners and managers can do this.")
     return actor.agency
 

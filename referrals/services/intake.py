@@ -22,16 +22,15 @@ from referrals.services._common import (
     referral_grant_agency,
     require_mash,
 )
-from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.common.errors import ApplicationError
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_start
 from safeguarding.organisations.models import Agency, AgencyType, User
-from safeguarding.organisations.roles import CASE_WORKER_ROLES
 from safeguarding.people.models import Person
 from safeguarding.people.services import (
     _clean_person_data,
     person_create_within,
-    person_search_text,
+    person_record_within,
 )
 
 # Loaded objects the service sets itself: checking each one exists would be a query apiece.
@@ -105,8 +104,6 @@ def _person_create_in_home_authority(
     """A child booked into custody by a force outside their home authority (finding 4). The record belongs to
     the home authority, whose MASH will work with the child; the force cannot see that authority's people, so
     a child it already knows by NHS number is matched rather than recorded twice."""
-    if actor.agency is None or not actor.has_any_role(*CASE_WORKER_ROLES):
-        raise PermissionRefused("Your role does not allow you to add people's records.")
     cleaned = _clean_person_data(data)
     if cleaned.get("nhs_number"):
         known = Person.objects.filter(
@@ -114,21 +111,9 @@ def _person_create_in_home_authority(
         ).first()
         if known is not None:
             return known
-    person = Person(
-        local_authority_id=mash_agency.local_authority_id, created_by_agency=actor.agency, **cleaned
+    return person_record_within(
+        actor=actor, context=context, data=data, local_authority_id=mash_agency.local_authority_id
     )
-    person.search_text = person_search_text(person)
-    person.full_clean()
-    person.save()
-    audit_event_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type="person",
-        object_id=person.pk,
-        person_ids=[person.pk],
-        context=context,
-    )
-    return person
 
 
 def referral_write(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from audits.context import AuditContext
 from audits.models import AuditAction
+from referrals.access import can_record_urgent_contact
 from referrals.choices import ReachableMomentKind
 from referrals.models import ReachableMoment, Referral
 from referrals.services._common import audit, open_clock, require_not_future
@@ -15,7 +16,6 @@ from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_meet
 from safeguarding.organisations.models import User
-from safeguarding.organisations.roles import Role
 
 
 @transaction.atomic(durable=True)
@@ -31,7 +31,7 @@ def urgent_contact_record(
 ) -> ReachableMoment:
     """The urgent response worker's first direct contact with the child: a reachable moment, and it meets
     the 48-hour clock at the time the contact happened."""
-    if actor.agency is None or not (actor.has_any_role(Role.URGENT_RESPONSE_WORKER, Role.MASH_MANAGER)):
+    if actor.agency is None or not can_record_urgent_contact(actor):
         raise PermissionRefused("Only urgent response workers can record urgent response contact.")
     require_not_future(occurred_at, "occurred_at", "The time of contact")
     clock = open_clock(referral, PolicyCode.URGENT_RESPONSE)

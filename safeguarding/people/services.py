@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -69,13 +70,25 @@ def person_create(*, actor: User, context: AuditContext, data: dict[str, Any]) -
 def person_create_within(*, actor: User, context: AuditContext, data: dict[str, Any]) -> Person:
     """person_create for callers that already hold a transaction (e.g. opening a case with a new person)."""
     agency = _require_case_worker(actor)
+    person = person_record_within(
+        actor=actor, context=context, data=data, local_authority_id=agency.local_authority_id
+    )
+    person_grant_agency(person=person, agency=agency, write=True)
+    return person
+
+
+def person_record_within(
+    *, actor: User, context: AuditContext, data: dict[str, Any], local_authority_id: uuid.UUID
+) -> Person:
+    """Write a new person's record in `local_authority_id`, with its audit row, granting it to nobody: the
+    caller decides who may see it (a force recording a child of another authority may not)."""
+    agency = _require_case_worker(actor)
     person = Person(
-        local_authority_id=agency.local_authority_id, created_by_agency=agency, **_clean_person_data(data)
+        local_authority_id=local_authority_id, created_by_agency=agency, **_clean_person_data(data)
     )
     person.search_text = person_search_text(person)
     person.full_clean()
     person.save()
-    person_grant_agency(person=person, agency=agency, write=True)
     audit_event_record(
         actor=actor,
         action=AuditAction.CREATE,
