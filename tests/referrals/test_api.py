@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audits.models import AuditEvent
@@ -586,3 +587,25 @@ def test_details_have_exact_query_counts(world: World, mash_referral: dict[str, 
     # token with role groups, the record with its permission check in one query, audit INSERT
     assert count_queries(client, f"{REFERRALS}{mash_referral['id']}/") == TOKEN_API + 2
     assert count_queries(client, f"{BOOKINGS}{booking['id']}/") == TOKEN_API + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_creating_a_referral_about_a_known_person_has_an_exact_query_count(world: World) -> None:
+    """A transactional test, so the service's own BEGIN and COMMIT are what a request really sends."""
+    client = token_client(world.mash)
+    body = referral_body(person=MISSING, person_id=str(world.case.person.pk))
+    _post(client, REFERRALS, referral_body(person=MISSING, person_id=str(world.case.person.pk)))  # warm-up
+    with CaptureQueriesContext(connection) as context:
+        response = _post(client, REFERRALS, body, key="count-me")
+    assert response.status_code == 201
+    # token with its user; the person with its access check; BEGIN; the referral; its two grants to the MASH
+    # (one INSERT); the person's grants (one INSERT, conflicts ignored); the clock's savepoint, the database
+    # clock, the clock, its started event, its audit row, release; the referral's audit row; COMMIT
+    assert len(context.captured_queries) == 14, [q["sql"][:80] for q in context.captured_queries]
+    assert Deadline.objects.filter(subject_id=response.json()["id"]).count() == 1
+
+    with CaptureQueriesContext(connection) as context:
+        retry = _post(client, REFERRALS, body, key="count-me")
+    assert retry.status_code == 200 and retry.json()["id"] == response.json()["id"]
+    # token; person; BEGIN; the INSERT the key refuses; ROLLBACK; the referral the key made; the retry's audit
+    assert len(context.captured_queries) == 7, [q["sql"][:80] for q in context.captured_queries]
