@@ -51,6 +51,7 @@ def celery_worker_process() -> Iterator[subprocess.Popen[bytes]]:
     process.wait(timeout=20)
 
 
+@pytest.mark.process
 @pytest.mark.django_db
 def test_healthz_is_200_with_database_redis_and_a_worker(
     celery_worker_process: subprocess.Popen[bytes],

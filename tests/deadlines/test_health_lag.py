@@ -23,6 +23,7 @@ def _check(body: dict, name: str) -> str:
     return next(value for key, value in body.items() if key.startswith(name))
 
 
+@pytest.mark.process
 @pytest.mark.django_db
 def test_healthy_engine_reports_zero_lag(world: World, celery_worker_process: subprocess.Popen) -> None:  # noqa: F811
     status, body = _health()
