@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class PanelsConfig(AppConfig):
-    """The multi-agency Exploitation and Risk Panel (a later issue)."""
+    """The multi-agency Exploitation and Risk Panel: referrals, meetings, risk assessments, actions, minutes."""
 
     name = "panels"
     verbose_name = "Exploitation and Risk Panel"
+
+    def ready(self) -> None:
+        from panels.clocks import register_panel_clock_subjects
+
+        register_panel_clock_subjects()

@@ -8,7 +8,9 @@ from audits.context import AuditContext
 from audits.models import AuditAction
 from cases.models import Case
 from cases.services import case_open_within
-from referrals.choices import DecisionOutcome, ReferralStatus
+from panels.models import Panel, PanelKind, ReferralSource
+from panels.services import panel_referral_create_within
+from referrals.choices import Concern, DecisionOutcome, RagRating, ReferralStatus
 from referrals.models import MashDecision, Referral
 from referrals.services._common import audit, clock_subject, open_clock, require_mash
 from safeguarding.common.errors import ApplicationError
@@ -23,6 +25,45 @@ DECISIONS_THAT_OPEN_A_CASE = {
     DecisionOutcome.URGENT_RESPONSE,
     DecisionOutcome.EXPLOITATION_AND_RISK_PANEL,
 }
+
+
+# What a referral's concerns and RAG rating say, in the panel's terms.
+EXPLOITATION_FOR_CONCERN: dict[str, str] = {
+    Concern.CRIMINAL_EXPLOITATION: "criminal",
+    Concern.DRUG_DEBT: "criminal",
+    Concern.COUNTY_LINES: "county_lines",
+    Concern.SEXUAL_EXPLOITATION: "sexual",
+    Concern.GANGS: "gangs",
+    Concern.TRAFFICKING: "trafficking",
+}
+RISK_FOR_RAG: dict[str, str] = {RagRating.RED: "high", RagRating.AMBER: "medium", RagRating.GREEN: "low"}
+
+
+def _refer_to_panel(actor: User, context: AuditContext, referral: Referral, rationale: str) -> None:
+    """Refer to the ERP: the referral lands in the authority's ERP queue, with where it came from."""
+    panel = Panel.objects.filter(local_authority_id=referral.local_authority_id, kind=PanelKind.ERP).first()
+    if panel is None:
+        raise ApplicationError(
+            "No Exploitation and Risk Panel is set up for this authority yet, so the referral cannot be sent. "
+            "Ask the panel coordinator to set one up."
+        )
+    types = sorted({EXPLOITATION_FOR_CONCERN[c] for c in referral.concerns if c in EXPLOITATION_FOR_CONCERN})
+    panel_referral_create_within(
+        actor=actor,
+        context=context,
+        panel=panel,
+        person=referral.person,
+        data={
+            "reason": rationale,
+            # A decision to refer to the ERP is a decision that exploitation is the concern.
+            "exploitation_types": types or ["criminal"],
+            "current_risk": RISK_FOR_RAG.get(referral.rag_rating, "medium"),
+        },
+        source=ReferralSource.MASH_DECISION,
+        source_type="referral",
+        source_id=referral.pk,
+        case=referral.case,
+    )
 
 
 @transaction.atomic(durable=True)
@@ -85,5 +126,7 @@ def mash_decision_record(
             actor=actor,
             context=context,
         )
+    if outcome == DecisionOutcome.EXPLOITATION_AND_RISK_PANEL:
+        _refer_to_panel(actor, context, locked, rationale)
     audit(actor, context, AuditAction.UPDATE, "referral", locked.pk, locked.person_id, decision=outcome)
     return decision

@@ -50,14 +50,14 @@ def recipients_for(message: OutboxMessage) -> list[User]:
     owner = deadline.owner
     manager = owner.manager if owner is not None else None
     people: list[User | None]
-    if message.event == OutboxEvent.WARNING:
+    if message.event in (OutboxEvent.WARNING, OutboxEvent.ASSIGNED):
         people = [owner]
     elif message.event == OutboxEvent.BREACH:
         people = [owner, manager]
     else:
         people = [manager.manager if manager is not None else None]
     found = [person for person in people if person is not None and person.is_active]
-    if message.event != OutboxEvent.WARNING and len(found) < len(people):
+    if message.event not in (OutboxEvent.WARNING, OutboxEvent.ASSIGNED) and len(found) < len(people):
         found.extend(_agency_managers(deadline))
     if not found:
         found = _agency_managers(deadline)
@@ -70,6 +70,8 @@ def _wording(message: OutboxMessage) -> tuple[str, str]:
     name = deadline.get_policy_display()
     due = timezone.localtime(deadline.due_at).strftime("%-d %b %Y %H:%M")
     about = deadline.subject_label or "a record"
+    if message.event == OutboxEvent.ASSIGNED:
+        return f"New work: {name} for {about}", f"The {name} clock for {about} has started and is due at {due}."
     if message.event == OutboxEvent.WARNING:
         return f"Due soon: {name} for {about}", f"The {name} clock for {about} is due at {due}."
     if message.event == OutboxEvent.BREACH:

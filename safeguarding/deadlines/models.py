@@ -162,6 +162,8 @@ class OutboxEvent(models.TextChoices):
     WARNING = "warning", "Warning"
     BREACH = "breach", "Breach"
     SECOND_ESCALATION = "second_escalation", "Escalation to service manager"
+    # New work: the owner is told when a clock starts for them (started with announce=True).
+    ASSIGNED = "assigned", "New work"
 
 
 class OutboxMessage(models.Model):

@@ -25,6 +25,8 @@ class PolicyCode(models.TextChoices):
     INFORMATION_REQUEST_AMBER = "information_request_amber", "Agency information request (amber)"
     INFORMATION_REQUEST_GREEN = "information_request_green", "Agency information request (green)"
     PANEL_ACTION = "panel_action", "Exploitation and Risk Panel action"
+    PANEL_LISTING = "panel_listing", "Panel referral to be listed"
+    PANEL_PLAN = "panel_plan", "Panel plan to be sent"
     NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
 
 
@@ -133,6 +135,22 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(days=2),
             second_escalation_after=timedelta(days=2),
             met_when="The action owner has marked it done",
+        ),
+        Policy(
+            PolicyCode.PANEL_LISTING,
+            Calendar.WORKING_DAYS,
+            10,
+            warn_before=timedelta(days=2),
+            second_escalation_after=timedelta(days=2),
+            met_when="The referral is on a meeting's agenda",
+        ),
+        Policy(
+            PolicyCode.PANEL_PLAN,
+            Calendar.WORKING_DAYS,
+            2,
+            warn_before=timedelta(hours=8),
+            second_escalation_after=timedelta(days=1),
+            met_when="The plan (aims, actions, review date) has been sent to the members",
         ),
         Policy(
             PolicyCode.NRM_REASONABLE_GROUNDS,

@@ -127,9 +127,13 @@ def deadline_start(
     due_at: datetime | None = None,
     context: AuditContext = SYSTEM_CONTEXT,
     now: datetime | None = None,
+    announce: bool = False,
 ) -> Deadline:
     """Start a clock from the real-world event time. If that time is so long ago that the clock is already
     due, it is breached at once and flagged as notified late.
+
+    `announce`: tell the owner (or, with none, the owning agency's managers) that the work has arrived, in
+    the app and by email, once.
 
     `now`: the database clock (clock_timestamp()) as the caller already read it in its current transaction,
     which saves reading it again; by default it is read here."""
@@ -166,6 +170,8 @@ def deadline_start(
         actor=actor,
         data={"due_at": computed_due.isoformat()},
     )
+    if announce:
+        _outbox(deadline, OutboxEvent.ASSIGNED, now)
     if deadline.due_at <= now:
         deadline.status = DeadlineStatus.BREACHED
         _record_breach(deadline, now, late_notification=True)
