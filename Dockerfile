@@ -15,6 +15,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=safeguarding.settings.production
 
+# WeasyPrint (panel packs as PDF) lays text out with Pango; fonts-liberation gives it real fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system reachable \
     && useradd --system --gid reachable --home-dir /app --no-create-home --shell /usr/sbin/nologin reachable
 

@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for the independent tests; the `process` and `browser` tests then run on their own.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals
+.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals bench-panels
 
 help:
 	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
@@ -27,6 +27,7 @@ help:
 	@echo "make static   npm ci, then copy front-end assets into $(VENDOR)/"
 	@echo "make bench-deadlines  100,000 clocks, 10,000 falling due in a minute (docs/benchmarks.md)"
 	@echo "make bench-referrals  referral API vs a bare endpoint at 32 clients, its p95 at 4; person search over 500,000 people"
+	@echo "make bench-panels     the PDF meeting pack of a 20-item meeting (target under 5 s)"
 
 venv: $(BIN)/python
 
@@ -93,3 +94,6 @@ bench-deadlines: install
 
 bench-referrals: install
 	$(BIN)/python -m bench.referrals
+
+bench-panels: install
+	$(BIN)/python -m bench.panels

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from panels.models import AgendaItem, Meeting, Panel, PanelAction, PanelReferral
+from panels.models import AbsenceAlert, AgendaItem, Meeting, Panel, PanelAction, PanelReferral
 from safeguarding.common.errors import NotFound, PermissionRefused
 from safeguarding.organisations.access import reads_case_data
 from safeguarding.organisations.models import User
@@ -74,9 +74,10 @@ def meetings_visible_to(user: User | AnonymousUser) -> QuerySet[Meeting]:
 
 def access_panel(user: User | AnonymousUser, panel_id: uuid.UUID | str, *, run: bool = False) -> Panel:
     """A panel its reader chairs or coordinates (run=True), or may refer to."""
-    queryset = panels_run_by(user) if run else panels_to_refer_to(user) | panels_run_by(user)
+    runs = Panel.objects.filter(pk__in=panels_run_by(user).values("pk"))
+    queryset = runs if run else runs | panels_to_refer_to(user)
     try:
-        return queryset.distinct().select_related("coordinator", "manager").get(pk=panel_id)
+        return queryset.select_related("coordinator", "manager").get(pk=panel_id)
     except (Panel.DoesNotExist, ValueError) as error:
         raise NotFound() from error
 
@@ -155,4 +156,34 @@ def access_panel_referral(user: User | AnonymousUser, referral_id: uuid.UUID | s
     try:
         return referrals_visible_to(user).select_related("panel", "person").get(pk=referral_id)
     except (PanelReferral.DoesNotExist, ValueError) as error:
+        raise NotFound() from error
+
+
+# Who oversees a panel: those who run it and its manager, who is alerted when a core agency keeps missing its
+# meetings. They see its attendance figures and its absence alerts.
+def panels_overseen_by(user: User | AnonymousUser) -> QuerySet[Panel]:
+    if not reads_case_data(user):
+        return Panel.objects.none()
+    assert isinstance(user, User) and user.agency is not None
+    return Panel.objects.filter(
+        Q(pk__in=panels_run_by(user).values("pk")) | Q(manager=user),
+        local_authority_id=user.agency.local_authority_id,
+    )
+
+
+def access_panel_oversight(user: User | AnonymousUser, panel_id: uuid.UUID | str) -> Panel:
+    try:
+        return panels_overseen_by(user).select_related("coordinator", "manager").get(pk=panel_id)
+    except (Panel.DoesNotExist, ValueError) as error:
+        raise NotFound() from error
+
+
+def access_absence_alert(user: User | AnonymousUser, alert_id: uuid.UUID | str) -> AbsenceAlert:
+    try:
+        return (
+            AbsenceAlert.objects.filter(panel__in=panels_overseen_by(user))
+            .select_related("panel", "agency", "meeting", "previous_meeting")
+            .get(pk=alert_id)
+        )
+    except (AbsenceAlert.DoesNotExist, ValueError) as error:
         raise NotFound() from error

@@ -8,6 +8,11 @@ class PanelsConfig(AppConfig):
     verbose_name = "Exploitation and Risk Panel"
 
     def ready(self) -> None:
+        from panels.person_pages import PERSON_PANELS_SECTION
+        from safeguarding.people.sections import person_section_register
+
+        person_section_register(PERSON_PANELS_SECTION)
+
         from panels.clocks import register_panel_clock_subjects
 
         register_panel_clock_subjects()

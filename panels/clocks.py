@@ -1,13 +1,15 @@
-"""Panel referrals (the clock to list them), actions (their due dates) and items (the plan to send) as clock
-subjects, registered with the clock engine from PanelsConfig.ready()."""
+"""Panel referrals (the clock to list them), actions (their due dates), items (the plan to send) and a core
+agency's repeated absence (the follow-up) as clock subjects, registered with the clock engine from
+PanelsConfig.ready()."""
 
 import uuid
 
 from django.urls import reverse
 
-from panels.access import access_action, access_item, access_panel_referral
+from panels.access import access_absence_alert, access_action, access_item, access_panel_referral
 from panels.models import PanelReferral
 from panels.services._common import ACTION_SUBJECT, ITEM_SUBJECT, REFERRAL_SUBJECT
+from panels.services.attendance_alerts import ABSENCE_SUBJECT
 from safeguarding.deadlines.subjects import ClockSubject, SubjectType, register_subject
 from safeguarding.organisations.models import User
 
@@ -38,6 +40,17 @@ def _item(user: User, item_id: uuid.UUID) -> ClockSubject:
     return _subject(ITEM_SUBJECT, item.pk, f"plan for {item.referral.person.full_name}", item.referral)
 
 
+def _absence_alert(user: User, alert_id: uuid.UUID) -> ClockSubject:
+    # About an agency, not a person: no person ids for the audit trail, no case.
+    alert = access_absence_alert(user, alert_id)
+    return ClockSubject(
+        subject_type=ABSENCE_SUBJECT,
+        subject_id=alert.pk,
+        label=f"{alert.agency.name}'s absence from {alert.panel.name}",
+        person_ids=(),
+    )
+
+
 def _item_url(item_id: uuid.UUID) -> str:
     return reverse("panels:item", kwargs={"item_id": item_id})
 
@@ -48,7 +61,7 @@ def register_panel_clock_subjects() -> None:
             name=REFERRAL_SUBJECT,
             label="panel referral",
             access=_referral,
-            url=lambda pk: reverse("panels:referral", kwargs={"referral_id": pk}),
+            url=lambda pk: reverse("panels:referral", kwargs={"panel_referral_id": pk}),
         )
     )
     register_subject(
@@ -60,3 +73,5 @@ def register_panel_clock_subjects() -> None:
         )
     )
     register_subject(SubjectType(name=ITEM_SUBJECT, label="panel plan", access=_item, url=_item_url))
+    # Its page is the clock engine's page for the subject, where the owner records the follow-up as met.
+    register_subject(SubjectType(name=ABSENCE_SUBJECT, label="core agency absence", access=_absence_alert))

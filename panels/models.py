@@ -390,3 +390,28 @@ class PanelAction(UUIDModel):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class AbsenceAlert(UUIDModel):
+    """A core agency nobody from which was present at two consecutive held meetings of a panel (the seed's
+    finding 3: which agencies were missing). The subject of the clock to follow it up, owned by the panel's
+    manager (panels/services/attendance_alerts.py)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="absence_alerts")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # The meeting whose approved minutes showed the second absence in a row, and the one before it.
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="absence_alerts")
+    previous_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency"], name="absence_alert_once_per_meeting"),
+        ]
+        indexes = [
+            # "Is a follow-up of this agency's absence from this panel still open?" (and the figures page).
+            models.Index(fields=["panel", "agency"], name="absence_alert_panel_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Absence alert {str(self.pk)[:8]}"

@@ -216,3 +216,14 @@ def attendance_figures(*, panel: Panel, meetings: int = 12) -> tuple[list[Meetin
             )
         )
     return held, rows
+
+
+def action_outcomes(*, panel: Panel) -> list[tuple[str, int]]:
+    """How the panel's actions stand: open, done, and each way of closing one undone (one query)."""
+    counts = dict(
+        PanelAction.objects.filter(referral__panel=panel)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in ActionStatus.choices]

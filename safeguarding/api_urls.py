@@ -3,6 +3,16 @@
 from django.urls import path
 
 from cases.apis import CaseDetailApi, CaseListCreateApi
+from panels.apis import (
+    PanelActionDetailApi,
+    PanelActionListApi,
+    PanelItemActionsApi,
+    PanelItemAssessmentApi,
+    PanelMeetingAttendanceApi,
+    PanelMeetingDetailApi,
+    PanelMeetingListApi,
+    PanelReferralCreateApi,
+)
 from referrals.apis import (
     CustodyBookingDetailApi,
     CustodyBookingListCreateApi,
@@ -25,4 +35,20 @@ urlpatterns = [
         CustodyBookingDetailApi.as_view(),
         name="custody-booking-detail",
     ),
+    path("panel-meetings/", PanelMeetingListApi.as_view(), name="panel-meeting-list"),
+    path("panel-meetings/<uuid:meeting_id>/", PanelMeetingDetailApi.as_view(), name="panel-meeting-detail"),
+    path(
+        "panel-meetings/<uuid:meeting_id>/attendance/",
+        PanelMeetingAttendanceApi.as_view(),
+        name="panel-meeting-attendance",
+    ),
+    path(
+        "panel-items/<uuid:item_id>/assessment/",
+        PanelItemAssessmentApi.as_view(),
+        name="panel-item-assessment",
+    ),
+    path("panel-items/<uuid:item_id>/actions/", PanelItemActionsApi.as_view(), name="panel-item-actions"),
+    path("panel-actions/", PanelActionListApi.as_view(), name="panel-action-list"),
+    path("panel-actions/<uuid:action_id>/", PanelActionDetailApi.as_view(), name="panel-action-detail"),
+    path("panel-referrals/", PanelReferralCreateApi.as_view(), name="panel-referral-list"),
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("people/", include((people_urlpatterns, people_urls.app_name))),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("panels/", include("panels.urls")),
     path("deadlines/", include("safeguarding.deadlines.urls")),
     path("api/v1/", include("safeguarding.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -22,6 +22,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
+from panels.models import AgendaItem, Panel, PanelKind
+from panels.services import (
+    agenda_build,
+    attendance_record,
+    meeting_schedule,
+    minutes_save,
+    panel_action_agree,
+    panel_referral_create,
+    risk_assessment_save,
+)
 from referrals.models import CustodyBooking
 from referrals.services import custody_booking_create
 from safeguarding.accounts.models import ApiToken
@@ -42,8 +52,32 @@ from tests.deadlines.conftest import start_clock
 PUBLIC_ROUTES = {"accounts:sign-in", "accounts:signed-out", "healthz"}
 # Routes for the half-signed-in (password done, two-factor pending); they redirect when not signed in.
 SIGN_IN_FLOW_ROUTES = {"accounts:two-factor", "accounts:sign-out"}
-# Routes that only accept POST; a GET must be refused without side effects.
-POST_ONLY_ROUTES = {"accounts:sign-out"}
+# Routes that only accept POST; a GET must be refused without side effects. A signed-in GET answers 405
+# before anything is looked up, which says nothing about the record its URL names (so not 404), shows nothing
+# and reads nothing; their POSTs are checked with the other writes below.
+POST_ONLY_ROUTES = {
+    "accounts:sign-out",
+    "panels:schedule",
+    "panels:referral-close",
+    "panels:agenda-build",
+    "panels:agenda-add",
+    "panels:agenda-arrange",
+    "panels:publish",
+    "panels:start",
+    "panels:attendance-add",
+    "panels:attendance-remove",
+    "panels:minutes",
+    "panels:minutes-approve",
+    "panels:action-agree",
+    "panels:plan-send",
+    "api-v1:panel-meeting-attendance",
+    "api-v1:panel-item-actions",
+    "api-v1:panel-referral-list",
+}
+# Pages that change a panel meeting, which only its chairs and coordinator may: a member agency invited to the
+# meeting (police) already sees it, so it is refused with 403 rather than told it is missing (panels/access.py),
+# and shown nothing of it.
+MEMBER_REFUSED_ROUTES = {"panels:minutes-amend"}
 # Django's static-serving and admin internals that are not pages of ours.
 IGNORED_PATTERN_PREFIXES = ("static/", "media/")
 
@@ -64,7 +98,21 @@ class Route:
 
     @property
     def is_object_route(self) -> bool:
-        return any(p in {"person_id", "case_id", "referral_id", "request_id"} for p in self.params)
+        return any(
+            p
+            in {
+                "person_id",
+                "case_id",
+                "referral_id",
+                "request_id",
+                # Panels: a meeting, an item and an action show the sentinel; so does her referral to the panel.
+                "meeting_id",
+                "item_id",
+                "action_id",
+                "panel_referral_id",
+            }
+            for p in self.params
+        )
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[Route]:  # type: ignore[type-arg]
@@ -122,6 +170,93 @@ def _sentinel_custody_booking_id(world: World) -> str:
     return str(booking_id)
 
 
+MATRIX_PANEL_NAME = "Northbridge Exploitation and Risk Panel"
+
+
+def _sentinel_panel_ids(world: World) -> dict[str, str]:
+    """A panel of the world's authority coordinated by alice (MASH), whose members are social care and police
+    only: charlie (housing) is an outsider to it. Bob (police) referred the sentinel; her item is on the agenda
+    of a meeting inviting social care and police, assessed, with an action police own, police's attendance and
+    minutes that name her. Made the first time a route needs it; made at the start, its clocks and audit rows
+    would change the counts of every test that uses the world. Not linked to the sentinel's case, so that the
+    case's clocks (deadline_id) stay what they were."""
+    item = (
+        AgendaItem.objects.filter(
+            meeting__panel__name=MATRIX_PANEL_NAME,
+            meeting__local_authority_id=world.social_care.local_authority_id,
+            referral__person_id=world.case.person_id,
+        )
+        .select_related("meeting")
+        .first()
+    )
+    if item is None:
+        panel = Panel.objects.create(
+            local_authority_id=world.social_care.local_authority_id,
+            name=MATRIX_PANEL_NAME,
+            kind=PanelKind.ERP,
+            coordinator=world.mash,
+        )
+        panel.member_agencies.set([world.social_care, world.police])
+        panel_referral_create(
+            actor=world.police_officer,
+            context=SYSTEM_CONTEXT,
+            panel=panel,
+            person=world.case.person,
+            data={
+                "reason": "Found two counties away with cash and two phones.",
+                "exploitation_types": ["criminal", "county_lines"],
+                "current_risk": "high",
+            },
+        )
+        meeting = meeting_schedule(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            panel=panel,
+            scheduled_for=timezone.now(),
+            invited_agencies=[world.social_care, world.police],
+        )
+        [item] = agenda_build(actor=world.mash, context=SYSTEM_CONTEXT, meeting=meeting)
+        risk_assessment_save(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            item=item,
+            answers={"missing": "last_6_months", "drugs_or_cash": "last_6_months"},
+            text={"evidence": "Missing twice this month; found with cash."},
+        )
+        panel_action_agree(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            item=item,
+            description="Check the address she was found at",
+            owner_agency=world.police,
+            owner=world.police_officer,
+            due_date=timezone.localdate() + timedelta(days=7),
+        )
+        attendance_record(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            meeting=meeting,
+            agency=world.police,
+            data={"name": "Bob Officer", "kind": "present"},
+        )
+        minutes_save(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            meeting=meeting,
+            minutes=f"{SENTINEL_GIVEN_NAME} {SENTINEL_FAMILY_NAME}: risk high; police to check the address.",
+            expected_version=1,
+        )
+    meeting = item.meeting
+    return {
+        "panel_id": str(meeting.panel_id),
+        "meeting_id": str(meeting.pk),
+        "item_id": str(item.pk),
+        "panel_referral_id": str(item.referral_id),
+        "action_id": str(item.actions_agreed.values_list("pk", flat=True).get()),
+        "attendance_id": str(meeting.attendance.values_list("pk", flat=True).get()),
+    }
+
+
 def build_url(route: Route, world: World) -> str:
     """Fill each parameter with a value that makes the route point at the sentinel's data."""
     values = {
@@ -151,6 +286,8 @@ def build_url(route: Route, world: World) -> str:
         # Referral pages: alice's referral about the sentinel and its information request to police.
         "referral_id": str(world_referral(world).pk),
         "request_id": str(world_police_request(world).pk),
+        # Panels: the sentinel on the agenda of a meeting of a panel housing is not a member of.
+        **_sentinel_panel_ids(world),
     }
     template = route.template
     if template.startswith("^") or "(?P<" in template:
@@ -180,6 +317,11 @@ def test_enumeration_covers_known_routes() -> None:
         "cases:detail",
         "api-v1:person-detail",
         "api-v1:case-list",
+        "panels:meeting",
+        "panels:item",
+        "api-v1:panel-meeting-detail",
+        "api-v1:panel-item-assessment",
+        "api-v1:panel-action-detail",
         "healthz",
         "admin:index",
     ]:
@@ -210,7 +352,9 @@ def _outsider_checks(client: Client, world: World, who: str, *, api_only: bool =
         url = build_url(route, world)
         response = client.get(url)
         assert not _contains_sentinel(response.content), f"{who} saw person data at {url}"
-        if route.is_object_route:
+        if route.name in POST_ONLY_ROUTES:
+            assert response.status_code == 405 and not _allows(response, "get"), (url, response.status_code)
+        elif route.is_object_route:
             assert response.status_code == 404, f"{who} got {response.status_code} (not 404) at {url}"
         assert response.status_code != 403 or route.is_admin, f"{who} got 403 (reveals existence) at {url}"
 
@@ -259,6 +403,19 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
                 actor=user, person_ids__contains=[world.case.person_id]
             ).count()
             response = client.get(url)
+            after = AuditEvent.objects.filter(actor=user, person_ids__contains=[world.case.person_id]).count()
+            if route.name in POST_ONLY_ROUTES:
+                assert response.status_code == 405, (url, response.status_code)
+                assert not _allows(response, "get"), url
+                assert not _contains_sentinel(response.content), url
+                assert after == before, f"a GET of {url} wrote {after - before} audit rows"
+                continue
+            if response.status_code == 403:
+                # A panel member who sees the meeting but does not run it, on a page that changes it.
+                assert persona == "police_officer" and route.name in MEMBER_REFUSED_ROUTES, url
+                assert not _contains_sentinel(response.content), url
+                assert after == before, f"refused at {url}, yet {after - before} audit rows"
+                continue
             if response.status_code == 404:
                 # Write-only pages (change, share, open; the MASH's rating, decision and urgent response pages)
                 # are not for a partner agency: still 404, never 403.
@@ -272,8 +429,12 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
                 }, url
                 continue
             assert response.status_code == 200, (url, response.status_code)
-            assert _contains_sentinel(response.content), url
-            after = AuditEvent.objects.filter(actor=user, person_ids__contains=[world.case.person_id]).count()
+            if response["Content-Type"] == "application/pdf":
+                # A PDF's text is in embedded font glyphs, not searchable here: it is a PDF, and
+                # tests/panels/test_pack.py checks it is rendered from what the page shows.
+                assert response.content.startswith(b"%PDF-"), url
+            else:
+                assert _contains_sentinel(response.content), url
             assert after == before + 1, f"viewing {url} wrote {after - before} audit rows, expected 1"
 
 
@@ -292,7 +453,14 @@ def test_list_routes_audit_the_people_shown(world: World) -> None:
 @pytest.mark.django_db
 def test_random_ids_are_404_for_everyone(world: World) -> None:
     client = verified_client(world.mash)
-    for url in [f"/people/{uuid.uuid4()}/", f"/cases/{uuid.uuid4()}/", f"/api/v1/cases/{uuid.uuid4()}/"]:
+    for url in [
+        f"/people/{uuid.uuid4()}/",
+        f"/cases/{uuid.uuid4()}/",
+        f"/api/v1/cases/{uuid.uuid4()}/",
+        f"/panels/meetings/{uuid.uuid4()}/",
+        f"/api/v1/panel-meetings/{uuid.uuid4()}/",
+        f"/api/v1/panel-actions/{uuid.uuid4()}/",
+    ]:
         assert client.get(url).status_code == 404
 
 
@@ -313,6 +481,11 @@ SENTINEL_PARAMS = {
     "deadline_id",
     "booking_id",
     "subject_id",
+    "meeting_id",
+    "item_id",
+    "action_id",
+    "panel_referral_id",
+    "attendance_id",
 }
 # What a request may change that is not case data: the requester's own session (saved on every request,
 # removed by signing out) and a token's last-used stamp (written at most once a minute).

@@ -9,6 +9,7 @@ from audits.context import AuditContext
 from audits.models import AuditAction
 from panels.models import Meeting, MeetingStatus, MinutesAmendment
 from panels.services._common import ITEM_SUBJECT, audit, require_running, require_unlocked, subject
+from panels.services.attendance_alerts import core_absence_alerts_raise
 from safeguarding.common.errors import ApplicationError, ConcurrentEditError, PermissionRefused
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_start
@@ -66,6 +67,8 @@ def minutes_approve(*, actor: User, context: AuditContext, meeting: Meeting) -> 
             actor=actor,
             context=context,
         )
+    # The meeting's attendance is final now: a core agency absent again is followed up by the panel's manager.
+    core_absence_alerts_raise(meeting=locked, actor=actor, context=context)
     audit(actor, context, AuditAction.UPDATE, "panel_meeting", locked.pk, [], minutes="approved and locked")
     return locked
 

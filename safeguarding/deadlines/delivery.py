@@ -71,7 +71,10 @@ def _wording(message: OutboxMessage) -> tuple[str, str]:
     due = timezone.localtime(deadline.due_at).strftime("%-d %b %Y %H:%M")
     about = deadline.subject_label or "a record"
     if message.event == OutboxEvent.ASSIGNED:
-        return f"New work: {name} for {about}", f"The {name} clock for {about} has started and is due at {due}."
+        return (
+            f"New work: {name} for {about}",
+            f"The {name} clock for {about} has started and is due at {due}.",
+        )
     if message.event == OutboxEvent.WARNING:
         return f"Due soon: {name} for {about}", f"The {name} clock for {about} is due at {due}."
     if message.event == OutboxEvent.BREACH:

@@ -27,6 +27,9 @@ class PolicyCode(models.TextChoices):
     PANEL_ACTION = "panel_action", "Exploitation and Risk Panel action"
     PANEL_LISTING = "panel_listing", "Panel referral to be listed"
     PANEL_PLAN = "panel_plan", "Panel plan to be sent"
+    PANEL_ABSENCE_FOLLOW_UP = "panel_absence_follow_up", "Follow up a core agency's repeated absence"
+    NETWORK_LINK_REVIEW = "network_link_review", "Unconfirmed network link to review"
+    NETWORK_ALERT = "network_alert", "Cross-case link to follow up"
     NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
 
 
@@ -151,6 +154,30 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=8),
             second_escalation_after=timedelta(days=1),
             met_when="The plan (aims, actions, review date) has been sent to the members",
+        ),
+        Policy(
+            PolicyCode.PANEL_ABSENCE_FOLLOW_UP,
+            Calendar.WORKING_DAYS,
+            5,
+            warn_before=timedelta(days=1),
+            second_escalation_after=timedelta(days=2),
+            met_when="The panel's manager has followed up the absence with the agency",
+        ),
+        Policy(
+            PolicyCode.NETWORK_LINK_REVIEW,
+            Calendar.ELAPSED,
+            timedelta(days=90),
+            warn_before=timedelta(days=7),
+            second_escalation_after=timedelta(days=7),
+            met_when="The link is confirmed, or corrected; unconfirmed when due, it lapses",
+        ),
+        Policy(
+            PolicyCode.NETWORK_ALERT,
+            Calendar.WORKING_DAYS,
+            2,
+            warn_before=timedelta(hours=8),
+            second_escalation_after=timedelta(days=1),
+            met_when="The case owner has contacted the other case's agency, or recorded why not",
         ),
         Policy(
             PolicyCode.NRM_REASONABLE_GROUNDS,

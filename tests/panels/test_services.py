@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
-from panels.models import ActionStatus, ItemKind, MeetingStatus, PanelReferralStatus
+from panels.models import ActionStatus, ItemKind, MeetingStatus, PanelReferral, PanelReferralStatus
 from panels.risk import DEFAULT_INSTRUMENT, risk_score
 from panels.services import (
     agenda_build,
@@ -23,10 +23,14 @@ from panels.services import (
     panel_referral_close,
     risk_assessment_save,
 )
+from referrals.models import MashDecision, Referral
+from referrals.services import mash_decision_record, referral_create
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.models import Deadline, DeadlineStatus, OutboxEvent, OutboxMessage
+from tests import factories
 from tests.conftest import World
 from tests.panels.conftest import Erp, child, refer, schedule
+from tests.referrals.conftest import referral_data
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +231,41 @@ def test_locked_minutes_refuse_edits_and_take_an_audited_amendment(world: World,
     agenda_item_plan_send(actor=erp.colin, context=SYSTEM_CONTEXT, item=item)
     plan_clock.refresh_from_db()
     assert plan_clock.status == DeadlineStatus.MET
+
+
+def _mash_referral(world: World) -> Referral:
+    return referral_create(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        data=referral_data(),
+        idempotency_key="erp-decision",
+        new_person_data=factories.person_data(given_name="Kai", family_name="Referral"),
+    )
+
+
+def test_a_mash_decision_to_refer_to_the_erp_lands_in_its_queue(world: World, erp: Erp) -> None:
+    referral = _mash_referral(world)
+    mash_decision_record(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        outcome="erp",
+        rationale="Linked to a line.",
+    )
+    [queued] = PanelReferral.objects.filter(panel=erp.panel)
+    assert (queued.source, queued.source_type, queued.source_id) == ("mash_decision", "referral", referral.pk)
+    assert (queued.person_id, queued.reason, queued.exploitation_types) == (
+        referral.person_id,
+        "Linked to a line.",
+        ["criminal"],
+    )
+    assert queued.case_id is not None and queued.case_id == Referral.objects.get(pk=referral.pk).case_id
+
+
+def test_without_a_panel_the_erp_decision_is_refused_and_nothing_is_saved(world: World) -> None:
+    referral = _mash_referral(world)
+    with pytest.raises(ApplicationError, match="No Exploitation and Risk Panel is set up"):
+        mash_decision_record(
+            actor=world.mash, context=SYSTEM_CONTEXT, referral=referral, outcome="erp", rationale="x"
+        )
+    assert not MashDecision.objects.exists()

@@ -8,8 +8,8 @@ from safeguarding.people.sections import person_sections
 from tests.conftest import World, verified_client
 
 
-def test_cases_registers_its_section_of_the_person_page() -> None:
-    assert [section.key for section in person_sections()] == ["cases"]
+def test_cases_and_panels_register_their_sections_of_the_person_page() -> None:
+    assert [section.key for section in person_sections()] == ["cases", "panels"]
 
 
 @pytest.mark.django_db

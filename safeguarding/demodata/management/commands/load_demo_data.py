@@ -24,6 +24,7 @@ from cases.models import Case, CaseStatus, ExploitationType, LawfulBasis, RiskLe
 from cases.services import case_open, case_share, case_update
 from referrals.models import Referral
 from referrals.services import custody_booking_create, mash_decision_record, referral_create, referral_rate
+from safeguarding.demodata.panels import ensure_panel
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import Role
 from safeguarding.organisations.services import agency_create, role_groups_ensure, user_create
@@ -296,6 +297,9 @@ class Command(BaseCommand):
             logins.extend((authority.name, user) for user in users.values())
             self.ensure_cases(rng, local_authority, authority, agencies, users, nhs_numbers)
             self.ensure_referrals(local_authority, authority, agencies, users)
+            ensure_panel(
+                local_authority=local_authority, place=authority.place, agencies=agencies, users=users
+            )
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write("")
