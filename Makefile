@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for the independent tests; the `process` and `browser` tests then run on their own.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals bench-panels
+.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals bench-panels bench-networks
 
 help:
 	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-deadlines  100,000 clocks, 10,000 falling due in a minute (docs/benchmarks.md)"
 	@echo "make bench-referrals  referral API vs a bare endpoint at 32 clients, its p95 at 4; person search over 500,000 people"
 	@echo "make bench-panels     the PDF meeting pack of a 20-item meeting (target under 5 s)"
+	@echo "make bench-networks   network view and link_add over 500,000 people and 2,000,000 links (BENCH_QUICK=1: a tenth)"
 
 venv: $(BIN)/python
 
@@ -97,3 +98,6 @@ bench-referrals: install
 
 bench-panels: install
 	$(BIN)/python -m bench.panels
+
+bench-networks: install
+	$(BIN)/python -m bench.networks

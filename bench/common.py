@@ -105,3 +105,51 @@ def doc_write_section(title: str, section: str) -> None:
         end = start + len(title) + following.start() if following else len(text)
         text = text[:start] + section + ("\n" + text[end:] if following else "")
     DOC.write_text(text.rstrip("\n") + "\n")
+
+
+def machine_info(**extra: str) -> dict[str, str]:
+    """What a benchmark ran on, for its docs/benchmarks.md section: the date, the commit (and whether the work
+    tree had other changes: the benchmarks' own doc does not count, every run rewrites it), the CPU, memory,
+    kernel, PostgreSQL, Python, Django and the load average; `extra` adds what a benchmark also depends on."""
+    import platform
+    import subprocess
+
+    import django
+    from django.db import connection
+
+    def first(pattern: str, text: str) -> str:
+        match = re.search(pattern, text, re.MULTILINE)
+        return match.group(1).strip() if match else "unknown"
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    kib = first(r"^MemTotal:\s+(\d+)", meminfo)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", f":!{DOC.relative_to(ROOT)}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit, changed = "unknown", ""
+    return {
+        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": f"{commit} (plus uncommitted changes)" if commit and changed else commit or "unknown",
+        "cpu": first(r"^model name\s*:\s*(.+)$", cpuinfo),
+        "nproc": str(os.cpu_count() or 1),
+        "memory": f"{int(kib) / 1024 / 1024:.0f} GiB" if kib.isdigit() else "unknown",
+        "kernel": platform.release(),
+        "postgres": postgres,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        **extra,
+        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+    }

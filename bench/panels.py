@@ -17,14 +17,10 @@ On a PostgreSQL database of its own (bench/panels_settings.py; no Redis, no Cele
 A missed target is reported, not an error: the exit status is non-zero only when the run itself failed."""
 
 import os
-import platform
-import re
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +33,7 @@ from bench.common import (
     doc_write_section,
     env_int,
     log,
+    machine_info,
     terminated_by_signals,
 )
 
@@ -358,52 +355,15 @@ def time_pack(meeting: Any, reader: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------------
 
 
-def machine_info() -> dict[str, str]:
-    import django
+def panels_machine_info() -> dict[str, str]:
     import weasyprint
-    from django.db import connection
-
-    def first(pattern: str, text: str) -> str:
-        match = re.search(pattern, text, re.MULTILINE)
-        return match.group(1).strip() if match else "unknown"
-
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    kib = first(r"^MemTotal:\s+(\d+)", meminfo)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", ".", f":!{DOC.relative_to(ROOT)}"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        commit, changed = "unknown", ""
     from weasyprint.text.ffi import pango
 
     # pango_version() is major * 10000 + minor * 100 + micro.
     version = int(pango.pango_version())
-    return {
-        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": f"{commit} plus uncommitted changes" if commit and changed else commit or "unknown",
-        "cpu": first(r"^model name\s*:\s*(.+)$", cpuinfo),
-        "nproc": str(os.cpu_count() or 1),
-        "memory": f"{int(kib) / 1024 / 1024:.0f} GiB" if kib.isdigit() else "unknown",
-        "kernel": platform.release(),
-        "postgres": postgres,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "weasyprint": weasyprint.__version__,
-        "pango": f"{version // 10000}.{version // 100 % 100}.{version % 100}",
-        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
-    }
+    return machine_info(
+        weasyprint=weasyprint.__version__, pango=f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+    )
 
 
 def section_text(info: dict[str, str], timing: dict[str, Any], figure: float) -> str:
@@ -464,7 +424,7 @@ def run() -> float:
     database_recreate(_database_name())
     try:
         call_command("migrate", verbosity=0)
-        info = machine_info()
+        info = panels_machine_info()
         started = time.monotonic()
         world = world_create()
         log(f"made a meeting with {ITEMS} items in {time.monotonic() - started:.1f} s")

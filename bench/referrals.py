@@ -25,9 +25,7 @@ import io
 import json
 import multiprocessing
 import os
-import platform
 import random
-import re
 import signal
 import socket
 import subprocess
@@ -51,6 +49,7 @@ from bench.common import (
     env_float,
     env_int,
     log,
+    machine_info,
     percentile,
     terminated_by_signals,
 )
@@ -624,49 +623,6 @@ def explain_search(user: Any, name: str) -> str:
 # --------------------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------------------
-
-
-def machine_info() -> dict[str, str]:
-    from django.db import connection
-
-    def first(pattern: str, text: str) -> str:
-        match = re.search(pattern, text, re.MULTILINE)
-        return match.group(1).strip() if match else "unknown"
-
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    kib = first(r"^MemTotal:\s+(\d+)", meminfo)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-        # The benchmarks' own doc is rewritten by every run: a change there is not a change to what ran.
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", f":!{DOC.relative_to(ROOT)}"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        commit, changed = "unknown", ""
-    import django
-
-    return {
-        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": f"{commit} (plus uncommitted changes)" if commit and changed else commit or "unknown",
-        "cpu": first(r"^model name\s*:\s*(.+)$", cpuinfo),
-        "nproc": str(CORES),
-        "memory": f"{int(kib) / 1024 / 1024:.0f} GiB" if kib.isdigit() else "unknown",
-        "kernel": platform.release(),
-        "postgres": postgres,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
-    }
 
 
 def _ms(value: float) -> str:

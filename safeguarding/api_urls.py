@@ -3,6 +3,14 @@
 from django.urls import path
 
 from cases.apis import CaseDetailApi, CaseListCreateApi
+from cases.networks.apis import (
+    ContextDetailApi,
+    ContextListCreateApi,
+    ContextNetworkApi,
+    LinkCreateApi,
+    LinkDetailApi,
+    PersonNetworkApi,
+)
 from panels.apis import (
     PanelActionDetailApi,
     PanelActionListApi,
@@ -51,4 +59,10 @@ urlpatterns = [
     path("panel-actions/", PanelActionListApi.as_view(), name="panel-action-list"),
     path("panel-actions/<uuid:action_id>/", PanelActionDetailApi.as_view(), name="panel-action-detail"),
     path("panel-referrals/", PanelReferralCreateApi.as_view(), name="panel-referral-list"),
+    path("people/<uuid:person_id>/network/", PersonNetworkApi.as_view(), name="person-network"),
+    path("contexts/", ContextListCreateApi.as_view(), name="context-list"),
+    path("contexts/<uuid:context_id>/", ContextDetailApi.as_view(), name="context-detail"),
+    path("contexts/<uuid:context_id>/network/", ContextNetworkApi.as_view(), name="context-network"),
+    path("links/", LinkCreateApi.as_view(), name="link-list"),
+    path("links/<uuid:link_id>/", LinkDetailApi.as_view(), name="link-detail"),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("safeguarding.accounts.urls")),
     path("people/", include((people_urlpatterns, people_urls.app_name))),
     path("cases/", include("cases.urls")),
+    path("networks/", include("cases.networks.urls")),
     path("referrals/", include("referrals.urls")),
     path("panels/", include("panels.urls")),
     path("deadlines/", include("safeguarding.deadlines.urls")),

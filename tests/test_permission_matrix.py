@@ -22,6 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
+from cases.networks.models import Context, Link
+from cases.networks.services import LinkData, context_create, link_add
 from panels.models import AgendaItem, Panel, PanelKind
 from panels.services import (
     agenda_build,
@@ -73,11 +75,21 @@ POST_ONLY_ROUTES = {
     "api-v1:panel-meeting-attendance",
     "api-v1:panel-item-actions",
     "api-v1:panel-referral-list",
+    "api-v1:link-list",
+    "networks:link-status",
 }
 # Pages that change a panel meeting, which only its chairs and coordinator may: a member agency invited to the
 # meeting (police) already sees it, so it is refused with 403 rather than told it is missing (panels/access.py),
 # and shown nothing of it.
 MEMBER_REFUSED_ROUTES = {"panels:minutes-amend"}
+# Networks: a context (a place, a group) is a record of its authority, seen by every case-data reader there
+# (cases/networks/access.py), so a route that names only a context is open to housing (same authority, not
+# shared the sentinel), who must still see nothing of her; another authority and the administrator get 404.
+AUTHORITY_PARAMS = {"context_id"}
+SAME_AUTHORITY_OUTSIDERS = {"housing_officer"}
+# Of those, the routes that show the context's own record and no person: an insider sees no sentinel there and
+# no audited read is written. Every other context route (its network) shows her, audited once.
+CONTEXT_RECORD_ROUTES = {"api-v1:context-detail"}
 # Django's static-serving and admin internals that are not pages of ours.
 IGNORED_PATTERN_PREFIXES = ("static/", "media/")
 
@@ -110,9 +122,16 @@ class Route:
                 "item_id",
                 "action_id",
                 "panel_referral_id",
+                # Networks: alice's C-coded link between the sentinel and a place, for social care and police.
+                "link_id",
             }
             for p in self.params
         )
+
+    @property
+    def is_context_route(self) -> bool:
+        """Names a context and nothing of the sentinel's that would make it an object route."""
+        return bool(AUTHORITY_PARAMS & set(self.params)) and not self.is_object_route
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[Route]:  # type: ignore[type-arg]
@@ -257,6 +276,42 @@ def _sentinel_panel_ids(world: World) -> dict[str, str]:
     }
 
 
+MATRIX_CONTEXT_NAME = "Matrix Street Bus Station"
+
+
+def _sentinel_network_ids(world: World) -> dict[str, str]:
+    """A place of the world's authority recorded by alice (MASH), and alice's link from the sentinel to it,
+    C-coded for children's social care and police only: bob (police) sees the link and the sentinel, charlie
+    (housing) sees the place but neither the link nor her. Made the first time a route needs it (its review
+    clock and audit rows would change the counts of every test that uses the world); not linked to her case,
+    so the case's clocks (deadline_id) stay what they were."""
+    context = Context.objects.filter(
+        name=MATRIX_CONTEXT_NAME, local_authority_id=world.social_care.local_authority_id
+    ).first()
+    if context is None:
+        context = context_create(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            data={"kind": "transport_hub", "name": MATRIX_CONTEXT_NAME, "postcode": "NB1 1AA"},
+        )
+    link = Link.objects.filter(person_a_id=world.case.person_id, context_b=context).first()
+    if link is None:
+        link, _ = link_add(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            a=world.case.person,
+            b=context,
+            data=LinkData(
+                link_type="frequents",
+                source="Return home interview",
+                handling_code="C",
+                handling_agency_types=("childrens_social_care", "police"),
+                handling_conditions="Social care and police only",
+            ),
+        )
+    return {"context_id": str(context.pk), "link_id": str(link.pk)}
+
+
 def build_url(route: Route, world: World) -> str:
     """Fill each parameter with a value that makes the route point at the sentinel's data."""
     values = {
@@ -288,6 +343,8 @@ def build_url(route: Route, world: World) -> str:
         "request_id": str(world_police_request(world).pk),
         # Panels: the sentinel on the agenda of a meeting of a panel housing is not a member of.
         **_sentinel_panel_ids(world),
+        # Networks: the sentinel's link to a place, and the place.
+        **_sentinel_network_ids(world),
     }
     template = route.template
     if template.startswith("^") or "(?P<" in template:
@@ -322,6 +379,10 @@ def test_enumeration_covers_known_routes() -> None:
         "api-v1:panel-meeting-detail",
         "api-v1:panel-item-assessment",
         "api-v1:panel-action-detail",
+        "api-v1:context-detail",
+        "api-v1:context-network",
+        "api-v1:link-detail",
+        "api-v1:person-network",
         "healthz",
         "admin:index",
     ]:
@@ -354,7 +415,7 @@ def _outsider_checks(client: Client, world: World, who: str, *, api_only: bool =
         assert not _contains_sentinel(response.content), f"{who} saw person data at {url}"
         if route.name in POST_ONLY_ROUTES:
             assert response.status_code == 405 and not _allows(response, "get"), (url, response.status_code)
-        elif route.is_object_route:
+        elif route.is_object_route or (route.is_context_route and who not in SAME_AUTHORITY_OUTSIDERS):
             assert response.status_code == 404, f"{who} got {response.status_code} (not 404) at {url}"
         assert response.status_code != 403 or route.is_admin, f"{who} got 403 (reveals existence) at {url}"
 
@@ -396,7 +457,11 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
     user = getattr(world, persona)
     for client, api_only in ((verified_client(user), False), (token_client(user), True)):
         for route in all_routes():
-            if not route.is_object_route or route.is_admin or (api_only and not route.is_api):
+            if (
+                not (route.is_object_route or route.is_context_route)
+                or route.is_admin
+                or (api_only and not route.is_api)
+            ):
                 continue
             url = build_url(route, world)
             before = AuditEvent.objects.filter(
@@ -429,6 +494,11 @@ def test_insiders_see_the_record_and_every_look_is_audited(world: World, persona
                 }, url
                 continue
             assert response.status_code == 200, (url, response.status_code)
+            if route.name in CONTEXT_RECORD_ROUTES:
+                # The record of a place: no person on it, so no audited read of her.
+                assert not _contains_sentinel(response.content), url
+                assert after == before, f"viewing {url} wrote {after - before} audit rows, expected none"
+                continue
             if response["Content-Type"] == "application/pdf":
                 # A PDF's text is in embedded font glyphs, not searchable here: it is a PDF, and
                 # tests/panels/test_pack.py checks it is rendered from what the page shows.
@@ -460,6 +530,10 @@ def test_random_ids_are_404_for_everyone(world: World) -> None:
         f"/panels/meetings/{uuid.uuid4()}/",
         f"/api/v1/panel-meetings/{uuid.uuid4()}/",
         f"/api/v1/panel-actions/{uuid.uuid4()}/",
+        f"/api/v1/people/{uuid.uuid4()}/network/",
+        f"/api/v1/contexts/{uuid.uuid4()}/",
+        f"/api/v1/contexts/{uuid.uuid4()}/network/",
+        f"/api/v1/links/{uuid.uuid4()}/",
     ]:
         assert client.get(url).status_code == 404
 
@@ -486,6 +560,7 @@ SENTINEL_PARAMS = {
     "action_id",
     "panel_referral_id",
     "attendance_id",
+    "link_id",
 }
 # What a request may change that is not case data: the requester's own session (saved on every request,
 # removed by signing out) and a token's last-used stamp (written at most once a minute).
@@ -633,6 +708,8 @@ def test_outsiders_writes_are_404_and_change_nothing(world: World, persona: str)
     def check(write: Write, method: str, response: HttpResponse) -> None:
         where = f"{persona} {method.upper()} {write.url} answered {response.status_code}"
         if SENTINEL_PARAMS & set(write.route.params) and not write.route.is_admin:
+            assert response.status_code in (404, 405), f"{where}, not 404"
+        if write.route.is_context_route and persona not in SAME_AUTHORITY_OUTSIDERS:
             assert response.status_code in (404, 405), f"{where}, not 404"
         assert response.status_code != 403 or write.route.is_admin, f"{where} (403 reveals existence)"
 

@@ -58,9 +58,9 @@ def test_api_lists_have_exact_and_constant_query_counts(world: World, url: str) 
 def test_person_detail_query_count(world: World) -> None:
     client = verified_client(world.mash)
     url = f"/people/{world.case.person_id}/"
-    # access (person with permission subquery), audit INSERT, cases, panel referrals, recent views, edit
-    # permission (user, group)
-    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
+    # access (person with permission subquery), audit INSERT, cases, network links COUNT, panel referrals,
+    # recent views, edit permission (user, group)
+    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
 
 
 @pytest.mark.django_db

@@ -30,6 +30,7 @@ class PolicyCode(models.TextChoices):
     PANEL_ABSENCE_FOLLOW_UP = "panel_absence_follow_up", "Follow up a core agency's repeated absence"
     NETWORK_LINK_REVIEW = "network_link_review", "Unconfirmed network link to review"
     NETWORK_ALERT = "network_alert", "Cross-case link to follow up"
+    CONTEXT_ACTION = "context_action", "Action of a place's or group's plan"
     NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
 
 
@@ -178,6 +179,14 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=8),
             second_escalation_after=timedelta(days=1),
             met_when="The case owner has contacted the other case's agency, or recorded why not",
+        ),
+        Policy(
+            PolicyCode.CONTEXT_ACTION,
+            Calendar.SET_DATE,
+            None,
+            warn_before=timedelta(days=2),
+            second_escalation_after=timedelta(days=2),
+            met_when="The action owner has marked it done",
         ),
         Policy(
             PolicyCode.NRM_REASONABLE_GROUNDS,

@@ -14,9 +14,11 @@ dest=safeguarding/static/vendor
 govuk=$modules/govuk-frontend/dist/govuk
 moj=$modules/@ministryofjustice/frontend/moj
 htmx=$modules/htmx.org/dist
+cytoscape=$modules/cytoscape/dist
 
 for required in "$govuk/govuk-frontend.min.css" "$govuk/govuk-frontend.min.js" "$govuk/assets" \
-    "$moj/moj-frontend.min.css" "$moj/moj-frontend.min.js" "$moj/assets" "$htmx/htmx.min.js"; do
+    "$moj/moj-frontend.min.css" "$moj/moj-frontend.min.js" "$moj/assets" "$htmx/htmx.min.js" \
+    "$cytoscape/cytoscape.esm.min.mjs"; do
     if [[ ! -e $required ]]; then
         echo "copy_static.sh: $required is missing; run 'npm ci' first (make static does)." >&2
         exit 1
@@ -34,7 +36,7 @@ rewrite_asset_urls() {  # package source destination
     sed -E "s#url\\(([\"']?)/assets/#url(\\1/static/vendor/$1/assets/#g" "$2" >"$3"
 }
 
-mkdir -p "$staging/govuk" "$staging/moj" "$staging/htmx"
+mkdir -p "$staging/govuk" "$staging/moj" "$staging/htmx" "$staging/cytoscape"
 
 rewrite_asset_urls govuk "$govuk/govuk-frontend.min.css" "$staging/govuk/govuk-frontend.min.css"
 cp "$govuk/govuk-frontend.min.css.map" "$govuk/govuk-frontend.min.js" "$govuk/govuk-frontend.min.js.map" \
@@ -46,6 +48,9 @@ cp "$moj/moj-frontend.min.css.map" "$moj/moj-frontend.min.js" "$moj/moj-frontend
 cp -R "$moj/assets" "$staging/moj/assets"
 
 cp "$htmx/htmx.min.js" "$staging/htmx/"
+
+# The network graph (cases/networks): the ES module build, imported by static/js/network-graph.mjs.
+cp "$cytoscape/cytoscape.esm.min.mjs" "$staging/cytoscape/"
 
 # Every rewritten url() must name a file that was copied.
 missing=0

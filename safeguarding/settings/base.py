@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # Case work
     "audits",
     "cases",
+    "cases.networks",
     "referrals",
     "panels",
     # Project wiring: `load_demo_data`, which imports every app above
@@ -219,6 +220,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "safeguarding.deadlines.tasks.sweep_deadlines",
         "schedule": env.float("DEADLINES_SWEEP_INTERVAL_SECONDS", default=1.0),
         "options": {"expires": 10},
+    },
+    # Unconfirmed network links whose review clock the sweep has breached lapse (cases/networks).
+    "networks-alerts-sweep": {
+        "task": "cases.networks.tasks.sweep_cross_case_alerts",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "networks-lapse-links": {
+        "task": "cases.networks.tasks.lapse_unconfirmed_links",
+        "schedule": 60.0,
+        "options": {"expires": 50},
     },
 }
 # The sweep has a queue of its own, so it never waits behind a backlog of deliveries. Workers consume both

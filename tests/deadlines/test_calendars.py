@@ -11,7 +11,7 @@ from safeguarding.deadlines.calendars import (
     add_working_hours,
     is_working_day,
 )
-from safeguarding.deadlines.policies import POLICIES, PolicyCode
+from safeguarding.deadlines.policies import POLICIES, Calendar, PolicyCode
 
 
 def london(*args: int) -> datetime:
@@ -97,7 +97,7 @@ def test_warning_is_before_due_and_after_start() -> None:
     for policy in POLICIES.values():
         start = london(2026, 11, 26, 10, 0)
         due = policy.due_at(
-            start, start + timedelta(days=7) if policy.code == PolicyCode.PANEL_ACTION else None
+            start, start + timedelta(days=7) if policy.calendar is Calendar.SET_DATE else None
         )
         warn = policy.warn_at(start, due)
         assert start < warn < due, policy.code
