@@ -25,7 +25,9 @@ def _alert(user: User, alert_id: uuid.UUID) -> ClockSubject:
     """An alert is seen by those who may see the case it was raised for; one kept from that case's agency by a
     handling code is seen by the agency that holds the intelligence."""
     alert = (
-        CrossCaseAlert.objects.select_related("case__person", "other_case__lead_agency")
+        CrossCaseAlert.objects.select_related(
+            "case__person", "other_case__lead_agency", "other_case__local_authority"
+        )
         .filter(pk=alert_id)
         .first()
     )
@@ -33,7 +35,7 @@ def _alert(user: User, alert_id: uuid.UUID) -> ClockSubject:
         raise NotFound()
     if alert.told_agency_id == alert.case.lead_agency_id:
         case = access_case(user, alert.case_id)
-        label = f"A link ties {case.person.full_name} to another open case: contact {alert.other_case.lead_agency.name}"
+        label = f"A link ties {case.person.full_name} to another open case: contact {alert.contact}"
         return ClockSubject(ALERT_SUBJECT, alert.pk, label, (case.person_id,), case.pk, case.person.full_name)
     if user.agency_id != alert.told_agency_id:
         raise NotFound()

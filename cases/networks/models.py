@@ -202,6 +202,18 @@ class CrossCaseAlert(UUIDModel):
             models.UniqueConstraint(fields=["link", "case", "other_case"], name="cross_case_alert_once"),
         ]
 
+    @property
+    def contact(self) -> str:
+        return alert_contact(self.case, self.other_case)
+
+
+def alert_contact(case: Case, other_case: Case) -> str:
+    """Whom an alert tells its owner to contact: the other case's lead agency within one authority; across
+    authorities, only that authority's MASH is named (nothing else of its case crosses)."""
+    if case.local_authority_id == other_case.local_authority_id:
+        return other_case.lead_agency.name
+    return f"the {other_case.local_authority.name} MASH"
+
 
 class AssessmentKind(models.TextChoices):
     PEER_GROUP = "peer_group", "Peer group assessment"

@@ -34,6 +34,7 @@ from cases.networks.models import (
     Link,
     LinkStatus,
     LinkType,
+    alert_contact,
 )
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatus
@@ -233,10 +234,23 @@ def link_add(*, actor: User, context: AuditContext, a: Node, b: Node, data: Link
     return link, True
 
 
+def _same_person_elsewhere(person: Person) -> list[Person]:
+    """The same person as another authority of this deployment records them, matched on NHS number (the one
+    identifier that authorities share): a child in one borough and a child in the next tied to the same adult
+    are the case the review describes."""
+    if not person.nhs_number:
+        return []
+    return list(
+        Person.objects.filter(nhs_number=person.nhs_number).exclude(
+            local_authority_id=person.local_authority_id
+        )
+    )
+
+
 def _open_cases(person_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Case]]:
     found: dict[uuid.UUID, list[Case]] = {}
     for case in Case.objects.filter(person_id__in=person_ids, status=CaseStatus.OPEN).select_related(
-        "person", "lead_agency", "allocated_worker"
+        "person", "lead_agency", "allocated_worker", "local_authority"
     ):
         found.setdefault(case.person_id, []).append(case)
     return found
@@ -315,10 +329,12 @@ def _raise_alerts(link: Link, *, actor: User, context: AuditContext) -> list[Cro
             continue
         if isinstance(far, Person):
             pairs.append((child, far, None))
-        for neighbour in _neighbours(far, exclude=link):
-            other = _person_at_other_end(neighbour, far)
-            if other is not None and other.pk != child.pk:
-                pairs.append((child, other, neighbour))
+        # The far end as this authority records it, and as the other authorities of the deployment do.
+        for node in [far, *(_same_person_elsewhere(far) if isinstance(far, Person) else [])]:
+            for neighbour in _neighbours(node, exclude=link):
+                other = _person_at_other_end(neighbour, node)
+                if other is not None and other.pk != child.pk:
+                    pairs.append((child, other, neighbour))
     if not pairs:
         return []
     cases = _open_cases({p.pk for pair in pairs for p in pair[:2]})
@@ -352,7 +368,7 @@ def _alert(
             subject_id=alert.pk,
             label=(
                 f"{case.person.given_name} {case.person.family_name[:1]}.: linked to another open case "
-                f"(contact {other_case.lead_agency.name})"
+                f"(contact {alert_contact(case, other_case)})"
             )[:200],
             local_authority_id=case.local_authority_id,
             person_id=case.person_id if restricted is None else None,

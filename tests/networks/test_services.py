@@ -20,6 +20,9 @@ from cases.networks.services import (
 )
 from safeguarding.deadlines.models import Deadline, DeadlineStatus, OutboxEvent, OutboxMessage
 from safeguarding.deadlines.services import deadline_sweep
+from safeguarding.people.models import Person
+from safeguarding.people.services import person_create
+from tests import factories
 from tests.conftest import World
 from tests.deadlines.conftest import let_time_pass
 from tests.networks.conftest import Net, run_alert_worker
@@ -290,3 +293,37 @@ def test_a_new_link_queues_its_cross_case_detection_on_commit(
     Link.objects.filter(pk=link.pk).update(created_at=link.created_at - timedelta(minutes=2))
     assert network_alerts_sweep() == 1
     assert Link.objects.get(pk=link.pk).alerts_checked_at is not None
+
+
+ADULT_NHS_NUMBER = "9434765870"  # a valid check digit, used by no one else in the tests
+
+
+def test_a_child_in_the_next_borough_tied_to_the_same_adult_alerts_across_authorities(
+    world: World, net: Net
+) -> None:
+    # Southmere records the same adult (same NHS number) and a Southmere child he is suspected of exploiting.
+    # The adult as Northbridge records him, with his NHS number; Southmere records the same number.
+    Person.objects.filter(pk=net.adult.pk).update(nhs_number=ADULT_NHS_NUMBER)
+    net.adult.refresh_from_db()
+    twin = person_create(
+        actor=world.stranger,
+        context=SYSTEM_CONTEXT,
+        data=factories.person_data(given_name="Dexter", family_name="Adult", nhs_number=net.adult.nhs_number),
+    )
+    southmere_child = factories.open_case(world.stranger, given_name="Sol", family_name="Southmere")
+    link_add(actor=world.stranger, context=SYSTEM_CONTEXT, a=twin, b=southmere_child.person, data=EXPLOITER)
+    run_alert_worker()
+    link, _ = _exploiter_of(world, net, world.case.person)
+    run_alert_worker()
+    pairs = {(a.case_id, a.other_case_id) for a in CrossCaseAlert.objects.filter(link=link)}
+    assert pairs == {(world.case.pk, southmere_child.pk), (southmere_child.pk, world.case.pk)}
+    # Only the other authority's MASH is named, in each direction; no name crosses.
+    labels = dict(
+        Deadline.objects.filter(subject_type="network_alert").values_list("case_id", "subject_label")
+    )
+    assert "contact the Southmere MASH" in labels[world.case.pk] and "Sol" not in labels[world.case.pk]
+    assert "contact the Northbridge MASH" in labels[southmere_child.pk]
+    assert "Zephyrine" not in labels[southmere_child.pk]
+    assert Deadline.objects.get(case=southmere_child, subject_type="network_alert").local_authority_id == (
+        southmere_child.local_authority_id
+    )
