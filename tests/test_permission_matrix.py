@@ -28,6 +28,7 @@ from panels.models import AgendaItem, Panel, PanelKind
 from panels.services import (
     agenda_build,
     attendance_record,
+    meeting_publish_pack,
     meeting_schedule,
     minutes_save,
     panel_action_agree,
@@ -265,6 +266,8 @@ def _sentinel_panel_ids(world: World) -> dict[str, str]:
             minutes=f"{SENTINEL_GIVEN_NAME} {SENTINEL_FAMILY_NAME}: risk high; police to check the address.",
             expected_version=1,
         )
+        # Published, so the invited members may read the pack.
+        meeting_publish_pack(actor=world.mash, context=SYSTEM_CONTEXT, meeting=meeting)
     meeting = item.meeting
     return {
         "panel_id": str(meeting.panel_id),

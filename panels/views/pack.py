@@ -8,14 +8,18 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from audits.services import audit_read
-from panels.access import access_meeting
+from panels.access import access_meeting, is_running
 from panels.pack import Pack, meeting_pack, pack_context, pack_filename, pack_pdf
+from safeguarding.common.errors import NotFound
 from safeguarding.organisations.access import request_actor
 
 
 def _pack(request: HttpRequest, meeting_id: uuid.UUID, shown_as: str) -> Pack:
     actor = request_actor(request)
     meeting = access_meeting(actor, meeting_id)
+    # Members read the pack once the panel has published it; those who run the panel, while they build it.
+    if meeting.pack_published_at is None and not is_running(actor, meeting.panel):
+        raise NotFound()
     pack = meeting_pack(meeting=meeting, reader=actor)
     audit_read(
         request,

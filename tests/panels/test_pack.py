@@ -21,6 +21,7 @@ from panels.pack import meeting_pack, pack_context, pack_pdf, refusing_url_fetch
 from panels.services import (
     agenda_build,
     agenda_item_add,
+    meeting_publish_pack,
     panel_action_agree,
     panel_action_close,
     panel_referral_close,
@@ -69,7 +70,7 @@ def _meeting(world: World, erp: Erp, children: int, *, days_ahead: float = 0) ->
         item = agenda_item_add(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting, referral=referral)
         _assess(erp, item)
         _act(world, erp, item, f"Find a school place for item {item.position}")
-    return meeting
+    return meeting_publish_pack(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting)
 
 
 def _sentinel_meeting(world: World, erp: Erp) -> Meeting:
@@ -84,7 +85,7 @@ def _sentinel_meeting(world: World, erp: Erp) -> Meeting:
     _act(world, erp, sentinel, "Housing to assess a move out of the area")
     done = _act(world, erp, sentinel, "Already done: school transport")
     panel_action_close(actor=world.housing_officer, context=SYSTEM_CONTEXT, action=done, status="done")
-    return meeting
+    return meeting_publish_pack(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting)
 
 
 def _url(meeting: Meeting, pdf: bool = False) -> str:
@@ -214,3 +215,15 @@ def test_the_pdf_renderer_refuses_every_url(world: World, erp: Erp) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert pack_pdf(pack).startswith(b"%PDF-")
     assert len(queries) == 0
+
+
+def test_members_read_the_pack_only_once_it_is_published(world: World, erp: Erp) -> None:
+    refer(world, erp, world.case)
+    meeting = schedule(erp, days_ahead=1)
+    agenda_build(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting)
+    bob = verified_client(world.police_officer)  # police: invited
+    assert bob.get(_url(meeting)).status_code == 404
+    assert verified_client(erp.colin).get(_url(meeting)).status_code == 200  # the coordinator, building it
+    meeting_publish_pack(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting)
+    assert bob.get(_url(meeting)).status_code == 200
+    assert bob.get(_url(meeting, pdf=True)).status_code == 200
