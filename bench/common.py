@@ -13,6 +13,24 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+# Names for the generated people of the benchmarks (synthetic: no one real).
+GIVEN = [
+    "Tyler",
+    "Kai",
+    "Jayden",
+    "Callum",
+    "Kyle",
+    "Liam",
+    "Jordan",
+    "Connor",
+    "Nathan",
+    "Kieran",
+    "Leah",
+    "Megan",
+]
+GIVEN += ["Courtney", "Shannon", "Jade"]
+FAMILY = ["Smith", "Jones", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Roberts", "Johnson"]
+FAMILY += ["Walker", "Wright", "Okafor", "Mensah"]
 
 
 class BenchFailed(RuntimeError):

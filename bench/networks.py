@@ -33,6 +33,8 @@ from typing import Any
 
 from bench.common import (
     DOC,
+    FAMILY,
+    GIVEN,
     ROOT,
     BenchFailed,
     database_drop,
@@ -119,39 +121,6 @@ def world_create() -> World:
     return World(home.pk, mash, officer)
 
 
-GIVEN = [
-    "Tyler",
-    "Kai",
-    "Jayden",
-    "Callum",
-    "Kyle",
-    "Liam",
-    "Jordan",
-    "Connor",
-    "Nathan",
-    "Kieran",
-    "Leah",
-    "Megan",
-    "Courtney",
-    "Shannon",
-    "Jade",
-]
-FAMILY = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Roberts",
-    "Johnson",
-    "Walker",
-    "Wright",
-    "Okafor",
-    "Mensah",
-]
 CONTEXT_KINDS = ["address", "hotspot", "school", "park", "transport_hub", "shop", "peer_group", "gang"]
 PERSON_TYPES = ["peer", "associate", "family", "sibling", "partner", "suspected_exploiter", "victim_of"]
 CONTEXT_TYPES = ["frequents", "member", "lives_at", "connected_to"]

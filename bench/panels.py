@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from bench.common import (
     DOC,
+    FAMILY,
+    GIVEN,
     ROOT,
     BenchFailed,
     database_drop,
@@ -63,39 +65,6 @@ def _database_name() -> str:
 # Data, made through the services as the product makes it
 # --------------------------------------------------------------------------------------------------------
 
-GIVEN = [
-    "Tyler",
-    "Kai",
-    "Jayden",
-    "Callum",
-    "Kyle",
-    "Liam",
-    "Jordan",
-    "Connor",
-    "Nathan",
-    "Kieran",
-    "Leah",
-    "Megan",
-    "Courtney",
-    "Shannon",
-    "Jade",
-]
-FAMILY = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Roberts",
-    "Johnson",
-    "Walker",
-    "Wright",
-    "Okafor",
-    "Mensah",
-]
 REASON = (
     "Found in a flat in another county with two older males and {n} wraps of crack cocaine; reported missing "
     "from home three times in the last month, each time returning with new clothes and a second phone. School "
