@@ -91,6 +91,7 @@ def world_create() -> dict[str, Any]:
     from panels.models import Panel, PanelKind
     from panels.services import (
         agenda_build,
+        meeting_publish_pack,
         meeting_schedule,
         panel_action_agree,
         panel_referral_close,
@@ -232,6 +233,8 @@ def world_create() -> dict[str, Any]:
                 owner=None,
                 due_date=tomorrow + timedelta(days=14),
             )
+    # Published, as it is the day before the meeting, so the members' copies can be read.
+    meeting = meeting_publish_pack(actor=coordinator, context=SYSTEM_CONTEXT, meeting=meeting)
     return {
         "meeting": meeting,
         "reader": officer,
