@@ -50,7 +50,7 @@ def _held(erp: Erp, days_ago: float, attendance: dict[Agency, str], *, approve: 
             actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting, minutes="Met.", expected_version=1
         )
         meeting = minutes_approve(actor=erp.sam, context=SYSTEM_CONTEXT, meeting=meeting)
-        # What minutes_approve is to call once the call is wired in; a second call raises nothing new.
+        # minutes_approve has raised the alerts; raising them again, as a retry would, adds nothing.
         core_absence_alerts_raise(meeting=meeting, actor=erp.sam, context=SYSTEM_CONTEXT)
     return meeting
 
