@@ -5,9 +5,8 @@ to their owners on commit (the clock engine's outbox)."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.core.exceptions import ValidationError
@@ -37,14 +36,15 @@ from cases.networks.models import (
     alert_contact,
 )
 from safeguarding.common.errors import ApplicationError, PermissionRefused
-from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatus
+from safeguarding.deadlines.calendars import end_of_working_day
+from safeguarding.deadlines.models import Deadline, DeadlineStatus
 from safeguarding.deadlines.policies import PolicyCode
+from safeguarding.deadlines.selectors import open_clock_of
 from safeguarding.deadlines.services import DeadlineSubject, deadline_meet, deadline_start, now_from_database
 from safeguarding.organisations.models import Agency, AgencyType, User
 from safeguarding.people.models import Person
 
 Node = Person | Context
-LONDON = ZoneInfo("Europe/London")
 
 
 def _require(actor: User) -> Agency:
@@ -399,11 +399,7 @@ def link_set_status(*, actor: User, context: AuditContext, link: Link, status: s
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
     if status == LinkStatus.CONFIRMED:
-        clock = Deadline.objects.filter(
-            subject_type=LINK_SUBJECT,
-            subject_id=locked.pk,
-            status__in=[DeadlineStatus.RUNNING, DeadlineStatus.PAUSED],
-        ).first()
+        clock = open_clock_of(subject_type=LINK_SUBJECT, subject_id=locked.pk)
         if clock is not None:
             deadline_meet(deadline_id=clock.pk, actor=actor, note="Link confirmed", context=context)
     audit_event_record(
@@ -543,7 +539,7 @@ def context_action_agree(
             local_authority_id=ctx.local_authority_id,
         ),
         started_at=now_from_database(),
-        due_at=datetime.combine(due_date, time(17, 0), tzinfo=LONDON),
+        due_at=end_of_working_day(due_date),
         owning_agency=owner_agency,
         owner=owner,
         actor=actor,
@@ -574,9 +570,7 @@ def context_action_done(
     locked.status = ContextActionStatus.DONE
     locked.closed_at = timezone.now()
     locked.save(update_fields=["status", "closed_at", "updated_at"])
-    clock = Deadline.objects.filter(
-        subject_type=CONTEXT_ACTION_SUBJECT, subject_id=locked.pk, status__in=OPEN_STATUSES
-    ).first()
+    clock = open_clock_of(subject_type=CONTEXT_ACTION_SUBJECT, subject_id=locked.pk)
     if clock is not None:
         deadline_meet(deadline_id=clock.pk, actor=actor, note=note.strip() or "Done", context=context)
     audit_event_record(

@@ -1,7 +1,6 @@
 """What the panel services share: the clocks they start, their audit rows, and the chair's check."""
 
 import uuid
-from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,8 +10,9 @@ from audits.services import audit_event_record
 from panels.access import is_running
 from panels.models import Meeting, Panel, PanelReferral
 from safeguarding.common.errors import ApplicationError, PermissionRefused
-from safeguarding.deadlines.models import OPEN_STATUSES, Deadline
+from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
+from safeguarding.deadlines.selectors import open_clock_of
 from safeguarding.deadlines.services import DeadlineSubject
 from safeguarding.organisations.models import User
 
@@ -36,11 +36,6 @@ def require_unlocked(meeting: Meeting) -> None:
         )
 
 
-def end_of_day(day: date) -> datetime:
-    """A due date set at panel means the end of that working day in London."""
-    return datetime.combine(day, time(17, 0), tzinfo=LONDON)
-
-
 def subject(referral: PanelReferral, subject_type: str, subject_id: uuid.UUID) -> DeadlineSubject:
     return DeadlineSubject(
         subject_type=subject_type,
@@ -53,13 +48,7 @@ def subject(referral: PanelReferral, subject_type: str, subject_id: uuid.UUID) -
 
 
 def open_clock(subject_type: str, subject_id: uuid.UUID, policy: PolicyCode) -> Deadline | None:
-    return (
-        Deadline.objects.filter(
-            subject_type=subject_type, subject_id=subject_id, policy=policy, status__in=OPEN_STATUSES
-        )
-        .order_by("started_at")
-        .first()
-    )
+    return open_clock_of(subject_type=subject_type, subject_id=subject_id, policy=policy)
 
 
 def audit(

@@ -14,13 +14,13 @@ from panels.models import ActionStatus, AgendaItem, Meeting, PanelAction
 from panels.services._common import (
     ACTION_SUBJECT,
     audit,
-    end_of_day,
     open_clock,
     require_running,
     require_unlocked,
     subject,
 )
 from safeguarding.common.errors import ApplicationError, PermissionRefused
+from safeguarding.deadlines.calendars import end_of_working_day
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_cancel, deadline_meet, deadline_start
 from safeguarding.organisations.models import Agency, User
@@ -78,7 +78,7 @@ def panel_action_agree(
         started_at=locked.meeting.scheduled_for
         if locked.meeting.scheduled_for <= timezone.now()
         else timezone.now(),
-        due_at=end_of_day(due_date),
+        due_at=end_of_working_day(due_date),
         owning_agency=owner_agency,
         owner=owner,
         actor=actor,

@@ -15,8 +15,9 @@ from referrals.access import can_record_referrals
 from referrals.choices import RagRating
 from referrals.models import Referral
 from safeguarding.common.errors import PermissionRefused
-from safeguarding.deadlines.models import Deadline, DeadlineStatus
+from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
+from safeguarding.deadlines.selectors import open_clock_of
 from safeguarding.deadlines.services import DeadlineSubject
 from safeguarding.organisations.access import agency_grant
 from safeguarding.organisations.models import Agency, User
@@ -67,16 +68,7 @@ def clock_subject(
 
 
 def open_clock(referral: Referral, policy: PolicyCode, subject_type: str = "referral") -> Deadline | None:
-    return (
-        Deadline.objects.filter(
-            subject_type=subject_type,
-            subject_id=referral.pk,
-            policy=policy,
-            status__in=[DeadlineStatus.RUNNING, DeadlineStatus.PAUSED, DeadlineStatus.BREACHED],
-        )
-        .order_by("started_at")
-        .first()
-    )
+    return open_clock_of(subject_type=subject_type, subject_id=referral.pk, policy=policy)
 
 
 def audit(

@@ -41,6 +41,11 @@ def _at(day: date, wall: time) -> datetime:
     return datetime.combine(day, wall, tzinfo=LONDON)
 
 
+def end_of_working_day(day: date) -> datetime:
+    """A clock due "on" a date (a panel or plan action) is due at the end of that working day in London."""
+    return _at(day, WORKDAY_END)
+
+
 def add_elapsed(start: datetime, duration: timedelta) -> datetime:
     # Python adds wall-clock time to datetimes in a zone with DST; in UTC, wall-clock time is elapsed time.
     return _local(start).astimezone(UTC) + duration

@@ -42,6 +42,17 @@ def _subject_q(subject: ClockSubject, prefix: str = "") -> Q:
     return Q(**{f"{prefix}subject_type": subject.subject_type, f"{prefix}subject_id": subject.subject_id})
 
 
+def open_clock_of(*, subject_type: str, subject_id: uuid.UUID, policy: str | None = None) -> Deadline | None:
+    """A subject's open clock (running, paused, or breached and not yet met), the oldest first: what a service
+    meets or cancels when the work it tracks is done. Served by the subject index."""
+    clocks = Deadline.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, status__in=OPEN_STATUSES
+    )
+    if policy is not None:
+        clocks = clocks.filter(policy=policy)
+    return clocks.order_by("started_at").first()
+
+
 def clocks_for_subject(*, subject: ClockSubject) -> list[Deadline]:
     """Every clock of the subject, soonest due first (served by deadline_subject_idx, and for a case by the
     case foreign key's index)."""
