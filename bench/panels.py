@@ -173,7 +173,7 @@ def world_create() -> dict[str, Any]:
                 actor=mash,
                 context=SYSTEM_CONTEXT,
                 panel=panel,
-                person=case.person,
+                about=case.person,
                 case=case,
                 data=referral_data(n),
             )
@@ -187,7 +187,7 @@ def world_create() -> dict[str, Any]:
             actor=mash,
             context=SYSTEM_CONTEXT,
             panel=panel,
-            person=case.person,
+            about=case.person,
             case=case,
             data=referral_data(n),
         )

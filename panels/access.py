@@ -103,7 +103,7 @@ def access_meeting(user: User | AnonymousUser, meeting_id: uuid.UUID | str, *, r
 def access_item(user: User | AnonymousUser, item_id: uuid.UUID | str, *, run: bool = False) -> AgendaItem:
     try:
         item = (
-            AgendaItem.objects.select_related("meeting__panel", "referral__person")
+            AgendaItem.objects.select_related("meeting__panel", "referral__person", "referral__context")
             .filter(meeting__in=meetings_visible_to(user))
             .get(pk=item_id)
         )
@@ -133,7 +133,9 @@ def access_action(user: User | AnonymousUser, action_id: uuid.UUID | str) -> Pan
     try:
         return (
             actions_visible_to(user)
-            .select_related("referral__panel", "referral__person", "owner_agency", "owner")
+            .select_related(
+                "referral__panel", "referral__person", "referral__context", "owner_agency", "owner"
+            )
             .get(pk=action_id)
         )
     except (PanelAction.DoesNotExist, ValueError) as error:
@@ -154,7 +156,7 @@ def referrals_visible_to(user: User | AnonymousUser) -> QuerySet[PanelReferral]:
 
 def access_panel_referral(user: User | AnonymousUser, referral_id: uuid.UUID | str) -> PanelReferral:
     try:
-        return referrals_visible_to(user).select_related("panel", "person").get(pk=referral_id)
+        return referrals_visible_to(user).select_related("panel", "person", "context").get(pk=referral_id)
     except (PanelReferral.DoesNotExist, ValueError) as error:
         raise NotFound() from error
 

@@ -25,6 +25,8 @@ from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_read
 from cases.models import ExploitationType, RiskLevel
+from cases.networks.access import access_context
+from cases.networks.models import Context
 from panels.access import access_action, access_item, access_meeting, access_panel
 from panels.models import (
     ActionStatus,
@@ -48,12 +50,16 @@ from panels.services import (
 from safeguarding.organisations.access import reads_case_data, request_actor
 from safeguarding.organisations.models import Agency, User
 from safeguarding.people.access import access_person
+from safeguarding.people.models import Person
 
 # The ways an action is closed (PATCH), and the referral risk levels a referrer may choose.
 CLOSED_ACTION_STATUSES = [s for s in ActionStatus.values if s != ActionStatus.OPEN]
 REFERRAL_RISK_CHOICES = [c for c in RiskLevel.choices if c[0] != RiskLevel.NOT_ASSESSED]
 ACTION_SCOPES = ("mine", "agency")
 RISK_LEVELS_HELP = f"One of {', '.join(RiskLevel.values)}."
+PERSON_HELP = "The child referred; null when a place or group is referred (see context)."
+CONTEXT_HELP = "The place or group referred to a contextual panel; null for a child."
+NAME_HELP = "The child's name, or the place or group's."
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors, keyed by field name."),
@@ -99,8 +105,11 @@ class PanelActionOutput(PanelActionSummaryOutput):
     referral = serializers.UUIDField(source="referral_id")
     panel = serializers.UUIDField(source="referral.panel_id")
     panel_name = serializers.CharField(source="referral.panel.name")
-    person = serializers.UUIDField(source="referral.person_id")
-    person_name = serializers.CharField(source="referral.person.full_name")
+    person = serializers.UUIDField(source="referral.person_id", allow_null=True, help_text=PERSON_HELP)
+    place_or_group = serializers.UUIDField(
+        source="referral.context_id", allow_null=True, help_text=CONTEXT_HELP
+    )
+    person_name = serializers.CharField(source="referral.subject_name", help_text=NAME_HELP)
     closed_at = serializers.DateTimeField(allow_null=True)
     closure_note = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -140,8 +149,9 @@ class PanelAssessmentSummaryOutput(serializers.Serializer):
 class PanelItemOutput(serializers.Serializer):
     id = serializers.UUIDField()
     referral = serializers.UUIDField()
-    person = serializers.UUIDField()
-    person_name = serializers.CharField()
+    person = serializers.UUIDField(allow_null=True, help_text=PERSON_HELP)
+    place_or_group = serializers.UUIDField(allow_null=True, help_text=CONTEXT_HELP)
+    person_name = serializers.CharField(help_text=NAME_HELP)
     group = serializers.CharField(help_text="victims, offenders, locations or themes.")
     position = serializers.IntegerField()
     minutes_allotted = serializers.IntegerField()
@@ -217,7 +227,8 @@ def _meeting_data(view: MeetingView) -> dict[str, Any]:
                 "id": item.pk,
                 "referral": referral.pk,
                 "person": referral.person_id,
-                "person_name": referral.person.full_name,
+                "place_or_group": referral.context_id,
+                "person_name": referral.subject_name,
                 "group": item.group,
                 "position": item.position,
                 "minutes_allotted": item.minutes_allotted,
@@ -262,7 +273,7 @@ class PanelMeetingDetailApi(APIView):
             action=AuditAction.VIEW,
             object_type="panel_meeting",
             object_id=meeting.pk,
-            person_ids=[item.referral.person_id for item in view.items],
+            person_ids=[i for item in view.items for i in item.referral.person_ids],
         )
         return Response(PanelMeetingDetailOutput(_meeting_data(view)).data)
 
@@ -323,8 +334,9 @@ class PanelInstrumentOutput(serializers.Serializer):
 class PanelAssessmentOutput(serializers.Serializer):
     item = serializers.UUIDField()
     referral = serializers.UUIDField()
-    person = serializers.UUIDField()
-    person_name = serializers.CharField()
+    person = serializers.UUIDField(allow_null=True, help_text=PERSON_HELP)
+    place_or_group = serializers.UUIDField(allow_null=True, help_text=CONTEXT_HELP)
+    person_name = serializers.CharField(help_text=NAME_HELP)
     instrument = PanelInstrumentOutput(help_text="The version this item is (or will be) assessed with.")
     assessed = serializers.BooleanField(help_text="False until the first save.")
     answers = serializers.DictField(
@@ -351,7 +363,8 @@ def _assessment_data(
         "item": item.pk,
         "referral": referral.pk,
         "person": referral.person_id,
-        "person_name": referral.person.full_name,
+        "place_or_group": referral.context_id,
+        "person_name": referral.subject_name,
         "instrument": instrument,
         "assessed": assessment is not None,
     }
@@ -431,7 +444,7 @@ class PanelItemAssessmentApi(APIView):
             action=AuditAction.VIEW,
             object_type="panel_item",
             object_id=item.pk,
-            person_ids=[item.referral.person_id],
+            person_ids=item.referral.person_ids,
             changes={"shown": "risk assessment"},
         )
         return Response(PanelAssessmentOutput(_assessment_data(item, assessment, instrument)).data)
@@ -529,7 +542,7 @@ class PanelActionListApi(APIView):
                 action=AuditAction.LIST,
                 object_type="panel_action",
                 object_id=None,
-                person_ids=[action.referral.person_id for action in page],
+                person_ids=[i for action in page for i in action.referral.person_ids],
             )
         return paginator.get_paginated_response(PanelActionOutput(page, many=True).data)
 
@@ -557,7 +570,7 @@ class PanelActionDetailApi(APIView):
             action=AuditAction.VIEW,
             object_type="panel_action",
             object_id=action.pk,
-            person_ids=[action.referral.person_id],
+            person_ids=action.referral.person_ids,
         )
         return Response(PanelActionOutput(action).data)
 
@@ -587,8 +600,9 @@ class PanelReferralOutput(serializers.Serializer):
     id = serializers.UUIDField()
     panel = serializers.UUIDField(source="panel_id")
     panel_name = serializers.CharField(source="panel.name")
-    person = serializers.UUIDField(source="person_id")
-    person_name = serializers.CharField(source="person.full_name")
+    person = serializers.UUIDField(source="person_id", allow_null=True, help_text=PERSON_HELP)
+    place_or_group = serializers.UUIDField(source="context_id", allow_null=True, help_text=CONTEXT_HELP)
+    person_name = serializers.CharField(source="subject_name", help_text=NAME_HELP)
     referring_agency = serializers.CharField(source="referring_agency.name")
     reason = serializers.CharField()
     exploitation_types = serializers.ListField(
@@ -603,7 +617,12 @@ class PanelReferralOutput(serializers.Serializer):
 class PanelReferralCreateApi(APIView):
     class PanelReferralInput(serializers.Serializer):
         panel_id = serializers.UUIDField(help_text="A panel of your authority.")
-        person_id = serializers.UUIDField(help_text="A person you can see.")
+        person_id = serializers.UUIDField(
+            required=False, help_text="A person you can see. Give this or place_or_group_id, not both."
+        )
+        place_or_group_id = serializers.UUIDField(
+            required=False, help_text="A place or group of your authority, for a contextual panel."
+        )
         reason = serializers.CharField(max_length=4000)
         exploitation_types = serializers.ListField(
             child=serializers.ChoiceField(choices=ExploitationType.choices),
@@ -615,10 +634,17 @@ class PanelReferralCreateApi(APIView):
         def validate_exploitation_types(self, types: list[str]) -> list[str]:
             return list(dict.fromkeys(types))  # each once, in the order given
 
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if ("person_id" in attrs) == ("place_or_group_id" in attrs):
+                raise serializers.ValidationError(
+                    {"person_id": "Give the child (person_id) or the place or group (place_or_group_id)."}
+                )
+            return attrs
+
     @extend_schema(
         request=PanelReferralInput,
-        description="Refers a child to a panel: the referral waits in the panel's queue, with a clock to list "
-        "it owned by the coordinator, who is told.",
+        description="Refers a child to a panel, or a place or group to a contextual panel: the referral waits "
+        "in the panel's queue, with a clock to list it owned by the coordinator, who is told.",
         responses={201: PanelReferralOutput, **ERROR_RESPONSES},
     )
     def post(self, request: Request) -> Response:
@@ -627,8 +653,12 @@ class PanelReferralCreateApi(APIView):
         data = dict(serializer.validated_data)
         actor = request_actor(request)
         panel = access_panel(actor, data.pop("panel_id"))
-        person = access_person(actor, data.pop("person_id"))
+        about: Person | Context = (
+            access_person(actor, data.pop("person_id"))
+            if "person_id" in data
+            else access_context(actor, data.pop("place_or_group_id"))
+        )
         referral = panel_referral_create(
-            actor=actor, context=_context(request), panel=panel, person=person, data=data
+            actor=actor, context=_context(request), panel=panel, about=about, data=data
         )
         return Response(PanelReferralOutput(referral).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,11 @@ class PanelsConfig(AppConfig):
 
         person_section_register(PERSON_PANELS_SECTION)
 
+        from cases.networks.sections import context_section_register
+        from panels.person_pages import CONTEXT_PANELS_SECTION
+
+        context_section_register(CONTEXT_PANELS_SECTION)
+
         from panels.clocks import register_panel_clock_subjects
 
         register_panel_clock_subjects()

@@ -19,15 +19,15 @@ def _subject(subject_type: str, subject_id: uuid.UUID, label: str, referral: Pan
         subject_type=subject_type,
         subject_id=subject_id,
         label=label,
-        person_ids=(referral.person_id,),
+        person_ids=tuple(referral.person_ids),
         case_id=referral.case_id,
-        case_label=referral.person.full_name if referral.case_id else "",
+        case_label=referral.subject_name if referral.case_id else "",
     )
 
 
 def _referral(user: User, referral_id: uuid.UUID) -> ClockSubject:
     referral = access_panel_referral(user, referral_id)
-    return _subject(REFERRAL_SUBJECT, referral.pk, f"referral of {referral.person.full_name}", referral)
+    return _subject(REFERRAL_SUBJECT, referral.pk, f"referral of {referral.subject_name}", referral)
 
 
 def _action(user: User, action_id: uuid.UUID) -> ClockSubject:
@@ -37,7 +37,7 @@ def _action(user: User, action_id: uuid.UUID) -> ClockSubject:
 
 def _item(user: User, item_id: uuid.UUID) -> ClockSubject:
     item = access_item(user, item_id)
-    return _subject(ITEM_SUBJECT, item.pk, f"plan for {item.referral.person.full_name}", item.referral)
+    return _subject(ITEM_SUBJECT, item.pk, f"plan for {item.referral.subject_name}", item.referral)
 
 
 def _absence_alert(user: User, alert_id: uuid.UUID) -> ClockSubject:

@@ -84,8 +84,16 @@ class PanelReferralForm(forms.Form):
         error_messages={"required": "Select the current level of risk"},
     )
 
-    def __init__(self, *args: Any, panels: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, panels: Any, place_or_group: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if place_or_group:
+            self.fields["reason"].label = "Why are you referring this place or group?"
+            self.fields[
+                "reason"
+            ].help_text = (
+                "What is happening there, to which children, and what you are worried will happen next."
+            )
+            self.fields["exploitation_types"].label = "Types of exploitation seen there"
         field = self.fields["panel"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = panels

@@ -4,12 +4,15 @@ risk assessments, actions that carry forward from meeting to meeting, and minute
 Panels store where a referral came from (a MASH referral, a missing episode...) as a type and an id, without
 importing the app it came from (referrals imports panels, never the other way)."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 
 from cases.models import Case, ExploitationType, RiskLevel
+from cases.networks.models import Context
 from safeguarding.common.models import TimeStampedModel, UUIDModel
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
 from safeguarding.people.models import Person
@@ -82,12 +85,19 @@ OPEN_REFERRAL_STATUSES = (PanelReferralStatus.AWAITING_LISTING, PanelReferralSta
 
 
 class PanelReferral(UUIDModel):
-    """A child (or young adult) referred to a panel. Stays open while the panel is working with them: its
-    items come back at each review until the panel closes it with an outcome."""
+    """A child (or young adult), or a place or group (to the contextual panel), referred to a panel. Stays open
+    while the panel is working with them: its items come back at each review until the panel closes it with an
+    outcome."""
 
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="referrals")
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="panel_referrals")
+    # Exactly one of the two: whom or what the panel is asked to work with.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="panel_referrals"
+    )
+    context = models.ForeignKey(
+        Context, on_delete=models.PROTECT, null=True, blank=True, related_name="panel_referrals"
+    )
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     source = models.CharField(max_length=24, choices=ReferralSource.choices)
     # Where it came from, without importing that app: e.g. ("referral", <MASH referral id>).
@@ -115,6 +125,15 @@ class PanelReferral(UUIDModel):
                 condition=models.Q(status__in=["awaiting_listing", "listed"]),
                 name="panel_referral_one_open_per_person",
             ),
+            models.UniqueConstraint(
+                fields=["panel", "context"],
+                condition=models.Q(status__in=["awaiting_listing", "listed"]),
+                name="panel_referral_one_open_per_context",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) ^ models.Q(context__isnull=True),
+                name="panel_referral_about_one_child_or_context",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(exploitation_types=[]), name="panel_referral_has_exploitation_type"
             ),
@@ -139,6 +158,34 @@ class PanelReferral(UUIDModel):
 
     def __str__(self) -> str:
         return f"Panel referral {str(self.pk)[:8]}"
+
+    @property
+    def about(self) -> Person | Context:
+        """Whom or what the referral is about."""
+        about = self.person or self.context
+        assert about is not None
+        return about
+
+    @property
+    def subject_name(self) -> str:
+        """The child's full name, or the place or group's name."""
+        if self.person is not None:
+            return self.person.full_name
+        assert self.context is not None
+        return self.context.name
+
+    @property
+    def short_name(self) -> str:
+        """As a clock's label shows it: the child's given name and initial, or the place or group's name."""
+        if self.person is not None:
+            return f"{self.person.given_name} {self.person.family_name[:1]}."
+        assert self.context is not None
+        return self.context.name[:80]
+
+    @property
+    def person_ids(self) -> list[uuid.UUID]:
+        """For the audit trail: the child, or nobody for a place or group."""
+        return [self.person_id] if self.person_id is not None else []
 
 
 class MeetingStatus(models.TextChoices):

@@ -34,7 +34,8 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 class PackItem:
     item: AgendaItem
     referral: PanelReferral
-    person: Person
+    # The child, or None when the item is a place or group (referral.context).
+    person: Person | None
     # On the day of the meeting.
     age: int | None
     exploitation_types: list[str]
@@ -65,7 +66,7 @@ class Pack:
 
     @property
     def person_ids(self) -> list[uuid.UUID]:
-        return [entry.person.pk for entry in self.items]
+        return [entry.person.pk for entry in self.items if entry.person is not None]
 
     @property
     def case_summaries_shown(self) -> int:
@@ -108,7 +109,11 @@ def meeting_pack(*, meeting: Meeting, reader: User) -> Pack:
                 item=item,
                 referral=referral,
                 person=person,
-                age=age_on(person.date_of_birth, person.estimated_age_years, meeting_day),
+                age=(
+                    age_on(person.date_of_birth, person.estimated_age_years, meeting_day)
+                    if person is not None
+                    else None
+                ),
                 exploitation_types=_type_labels(referral.exploitation_types),
                 assessment=own or view.previous.get(item.pk),
                 open_actions=sorted(

@@ -31,7 +31,7 @@ def panel_queue(*, user: User, panel: Panel) -> QuerySet[PanelReferral]:
     return (
         referrals_visible_to(user)
         .filter(panel=panel, status=PanelReferralStatus.AWAITING_LISTING)
-        .select_related("person", "referring_agency", "referred_by")
+        .select_related("person", "context", "referring_agency", "referred_by")
         .order_by("created_at")
     )
 
@@ -94,9 +94,9 @@ def meeting_view(*, meeting: Meeting) -> MeetingView:
     person and assessment (1); attendance with agencies (1); open and agreed actions of the items' referrals
     (1); previous assessments (1); earlier referrals of the same people (1)."""
     items = list(
-        meeting.items.select_related("referral__person", "referral__referring_agency", "assessment").order_by(
-            "position"
-        )
+        meeting.items.select_related(
+            "referral__person", "referral__context", "referral__referring_agency", "assessment"
+        ).order_by("position")
     )
     attendance = list(meeting.attendance.select_related("agency"))
     referral_ids = [item.referral_id for item in items]
@@ -127,15 +127,19 @@ def meeting_view(*, meeting: Meeting) -> MeetingView:
     repeats = [item.referral for item in items if item.referral.is_repeat]
     if repeats:
         earlier = (
-            PanelReferral.objects.filter(person_id__in=[r.person_id for r in repeats])
+            PanelReferral.objects.filter(
+                Q(person_id__in=[r.person_id for r in repeats if r.person_id])
+                | Q(context_id__in=[r.context_id for r in repeats if r.context_id])
+            )
             .exclude(pk__in=[r.pk for r in repeats])
             .select_related("panel")
             .order_by("-created_at")
         )
-        by_person: dict[uuid.UUID, list[PanelReferral]] = defaultdict(list)
+        # Keyed by the child, or by the place or group: (person id, context id).
+        by_subject: dict[tuple[uuid.UUID | None, uuid.UUID | None], list[PanelReferral]] = defaultdict(list)
         for referral in earlier:
-            by_person[referral.person_id].append(referral)
-        view.history = {r.pk: by_person[r.person_id] for r in repeats}
+            by_subject[(referral.person_id, referral.context_id)].append(referral)
+        view.history = {r.pk: by_subject[(r.person_id, r.context_id)] for r in repeats}
     return view
 
 
@@ -146,7 +150,7 @@ def my_actions(*, user: User, agency: bool = False) -> QuerySet[PanelAction]:
     return (
         actions_visible_to(user)
         .filter(mine, status=ActionStatus.OPEN)
-        .select_related("referral__panel", "referral__person", "owner_agency", "owner")
+        .select_related("referral__panel", "referral__person", "referral__context", "owner_agency", "owner")
         .order_by("due_date", "created_at")
     )
 

@@ -9,6 +9,9 @@ urlpatterns = [
     path("<uuid:panel_id>/schedule/", panels.meeting_schedule_view, name="schedule"),
     path("<uuid:panel_id>/attendance/", figures.attendance_figures_view, name="attendance-figures"),
     path("refer/<uuid:person_id>/", referrals.panel_refer_view, name="refer"),
+    path(
+        "refer/places-and-groups/<uuid:context_id>/", referrals.panel_refer_context_view, name="refer-context"
+    ),
     path("referrals/<uuid:panel_referral_id>/", referrals.panel_referral_view, name="referral"),
     path(
         "referrals/<uuid:panel_referral_id>/close/",

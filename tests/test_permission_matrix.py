@@ -90,7 +90,12 @@ AUTHORITY_PARAMS = {"context_id"}
 SAME_AUTHORITY_OUTSIDERS = {"housing_officer"}
 # Of those, the routes that show the context's own record and no person: an insider sees no sentinel there and
 # no audited read is written. Every other context route (its network) shows her, audited once.
-CONTEXT_RECORD_ROUTES = {"api-v1:context-detail"}
+CONTEXT_RECORD_ROUTES = {
+    "api-v1:context-detail",
+    "networks:context-edit",
+    "networks:context-history",
+    "panels:refer-context",
+}
 # Django's static-serving and admin internals that are not pages of ours.
 IGNORED_PATTERN_PREFIXES = ("static/", "media/")
 
@@ -221,7 +226,7 @@ def _sentinel_panel_ids(world: World) -> dict[str, str]:
             actor=world.police_officer,
             context=SYSTEM_CONTEXT,
             panel=panel,
-            person=world.case.person,
+            about=world.case.person,
             data={
                 "reason": "Found two counties away with cash and two phones.",
                 "exploitation_types": ["criminal", "county_lines"],

@@ -8,8 +8,9 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from audits.models import AuditEvent
 from cases.models import Case, CaseStatus
-from cases.networks.access import contexts_visible_to, handling_allows
+from cases.networks.access import contexts_visible_to, handling_allows, links_visible_to
 from cases.networks.models import (
     Context,
     ContextAction,
@@ -218,3 +219,16 @@ def context_search(*, user: User, query: str, limit: int = 10) -> QuerySet[Conte
     return contexts_visible_to(user).filter(
         Q(search_text__contains=query) | Q(search_text__trigram_word_similar=query)
     )[:limit]
+
+
+def context_history(*, user: User, ctx: Context) -> QuerySet[AuditEvent]:
+    """Everything recorded about a place or group, newest first: the record itself (added, changed, looked
+    at), its assessments and plan actions, and the links to it that the viewer may see (a link its handling
+    code keeps from the viewer stays out of its history too). One query per page, served by audit_object_idx."""
+    links = links_visible_to(user).filter(Q(context_a=ctx) | Q(context_b=ctx)).values("pk")
+    return AuditEvent.objects.filter(
+        Q(object_type="context", object_id=ctx.pk)
+        | Q(object_type="context_assessment", object_id__in=ctx.assessments.values("pk"))
+        | Q(object_type="context_action", object_id__in=ctx.actions.values("pk"))
+        | Q(object_type="network_link", object_id__in=links)
+    ).order_by("-occurred_at", "-id")

@@ -40,7 +40,7 @@ def subject(referral: PanelReferral, subject_type: str, subject_id: uuid.UUID) -
     return DeadlineSubject(
         subject_type=subject_type,
         subject_id=subject_id,
-        label=f"{referral.person.given_name} {referral.person.family_name[:1]}.",
+        label=referral.short_name,
         local_authority_id=referral.local_authority_id,
         person_id=referral.person_id,
         case_id=referral.case_id,

@@ -38,8 +38,8 @@ def panel_action_agree(
     due_date: date | None,
 ) -> PanelAction:
     locked = (
-        AgendaItem.objects.select_for_update()
-        .select_related("meeting__panel", "referral__person")
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__panel", "referral__person", "referral__context")
         .get(pk=item.pk)
     )
     require_running(actor, locked.meeting.panel)
@@ -91,7 +91,7 @@ def panel_action_agree(
         AuditAction.CREATE,
         "panel_action",
         action.pk,
-        [locked.referral.person_id],
+        locked.referral.person_ids,
         owner_agency=owner_agency.name,
         due_date=due_date.isoformat(),
     )
@@ -149,7 +149,7 @@ def panel_action_close(
         AuditAction.UPDATE,
         "panel_action",
         locked.pk,
-        [locked.referral.person_id],
+        locked.referral.person_ids,
         status=status,
         note=note.strip()[:200],
     )

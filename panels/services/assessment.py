@@ -47,8 +47,8 @@ def risk_assessment_save(
     judgement are kept apart; the level sets the referral's current risk and its trajectory is measured
     against the referral's previous assessment."""
     locked = (
-        AgendaItem.objects.select_for_update()
-        .select_related("meeting__panel", "referral__person")
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__panel", "referral__person", "referral__context")
         .get(pk=item.pk)
     )
     require_running(actor, locked.meeting.panel)
@@ -59,6 +59,10 @@ def risk_assessment_save(
     existing = RiskAssessment.objects.filter(item=locked).select_related("instrument").first()
     instrument = existing.instrument if existing is not None else active_instrument()
     person = locked.referral.person
+    if person is None:
+        raise ApplicationError(
+            "The risk instrument is for a child. Assess a place or group with a contextual assessment on its page."
+        )
     age = age_on(
         person.date_of_birth,
         person.estimated_age_years,

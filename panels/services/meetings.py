@@ -116,7 +116,7 @@ def _add_item(
         AuditAction.UPDATE,
         "panel_meeting",
         meeting.pk,
-        [referral.person_id],
+        referral.person_ids,
         added_item=str(item.pk),
         kind=kind,
     )
@@ -167,7 +167,7 @@ def agenda_candidates(meeting: Meeting) -> list[PanelReferral]:
             | Q(status=PanelReferralStatus.LISTED, actions__status="open")
         )
         .distinct()
-        .select_related("person")
+        .select_related("person", "context")
         .order_by("created_at")
     )
     return list(candidates)
@@ -324,7 +324,7 @@ def agenda_item_record(
         AuditAction.UPDATE,
         "panel_item",
         locked.pk,
-        [locked.referral.person_id],
+        locked.referral.person_ids,
         **{f: (v[:200]) for f, v in changes.items()},
     )
     return locked
@@ -352,7 +352,7 @@ def agenda_item_plan_send(*, actor: User, context: AuditContext, item: AgendaIte
         AuditAction.SHARE,
         "panel_item",
         locked.pk,
-        [locked.referral.person_id],
+        locked.referral.person_ids,
         plan_sent=True,
     )
     return locked

@@ -57,7 +57,9 @@ def minutes_approve(*, actor: User, context: AuditContext, meeting: Meeting) -> 
     locked.save(update_fields=["status", "minutes_approved_by", "minutes_approved_at", "updated_at"])
     coordinator = locked.panel.coordinator
     assert coordinator.agency is not None
-    for item in locked.items.select_related("referral__person").filter(plan_sent_at__isnull=True):
+    for item in locked.items.select_related("referral__person", "referral__context").filter(
+        plan_sent_at__isnull=True
+    ):
         deadline_start(
             policy=PolicyCode.PANEL_PLAN,
             subject=subject(item.referral, ITEM_SUBJECT, item.pk),

@@ -1,5 +1,6 @@
-"""Referring a child to a panel: from a MASH decision, from any agency, or prompted by a trigger. The referral
-lands in the panel's queue with a clock to list it, owned by the coordinator, who is told."""
+"""Referring a child to a panel (from a MASH decision, from any agency, or prompted by a trigger), or a place or
+group to the contextual panel. The referral lands in the panel's queue with a clock to list it, owned by the
+coordinator, who is told."""
 
 import uuid
 from datetime import timedelta
@@ -12,8 +13,16 @@ from django.utils import timezone
 from audits.context import AuditContext
 from audits.models import AuditAction
 from cases.models import Case, ExploitationType, RiskLevel
+from cases.networks.models import Context
 from panels.access import can_refer
-from panels.models import OPEN_REFERRAL_STATUSES, Panel, PanelReferral, PanelReferralStatus, ReferralSource
+from panels.models import (
+    OPEN_REFERRAL_STATUSES,
+    Panel,
+    PanelKind,
+    PanelReferral,
+    PanelReferralStatus,
+    ReferralSource,
+)
 from panels.services._common import REFERRAL_SUBJECT, audit, open_clock, require_running, subject
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.policies import PolicyCode
@@ -40,12 +49,17 @@ def _validate(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def panel_referral_history(person: Person, *, before: Any = None) -> list[PanelReferral]:
-    """The person's referrals to any panel of their authority in the repeat window, newest first."""
+def _about(about: Person | Context) -> dict[str, Any]:
+    return {"person": about} if isinstance(about, Person) else {"context": about}
+
+
+def panel_referral_history(about: Person | Context, *, before: Any = None) -> list[PanelReferral]:
+    """The child's (or the place or group's) referrals to any panel of the authority in the repeat window,
+    newest first."""
     before = before or timezone.now()
     return list(
         PanelReferral.objects.filter(
-            person=person, created_at__gte=before - REPEAT_WINDOW, created_at__lt=before
+            **_about(about), created_at__gte=before - REPEAT_WINDOW, created_at__lt=before
         )
         .select_related("panel")
         .order_by("-created_at")
@@ -57,7 +71,7 @@ def panel_referral_create_within(
     actor: User,
     context: AuditContext,
     panel: Panel,
-    person: Person,
+    about: Person | Context,
     data: dict[str, Any],
     source: str = ReferralSource.AGENCY,
     source_type: str = "",
@@ -65,23 +79,31 @@ def panel_referral_create_within(
     case: Case | None = None,
 ) -> PanelReferral:
     """For callers already in a transaction (a MASH decision "refer to the ERP"). The caller has authorised
-    `person` for `actor`."""
+    `about` (a child, or a place or group) for `actor`."""
     if not can_refer(actor):
         raise PermissionRefused("Your role does not allow you to refer to a panel.")
     assert actor.agency is not None
-    if panel.local_authority_id != person.local_authority_id:
-        raise ApplicationError("A child can only be referred to a panel of their own local authority.")
-    _validate(data)
-    if PanelReferral.objects.filter(panel=panel, person=person, status__in=OPEN_REFERRAL_STATUSES).exists():
+    name = about.full_name if isinstance(about, Person) else about.name
+    if panel.local_authority_id != about.local_authority_id:
         raise ApplicationError(
-            f"{person.given_name} {person.family_name} is already on the {panel.name}'s list. "
-            "Add what has changed to that referral instead."
+            "A child can only be referred to a panel of their own local authority."
+            if isinstance(about, Person)
+            else "A place or group can only be referred to a panel of its own local authority."
+        )
+    if isinstance(about, Context) and panel.kind != PanelKind.CONTEXTUAL_ERP:
+        raise ValidationError(
+            {"panel": "Select a contextual panel: places and groups go to the contextual ERP"}
+        )
+    _validate(data)
+    if PanelReferral.objects.filter(panel=panel, **_about(about), status__in=OPEN_REFERRAL_STATUSES).exists():
+        raise ApplicationError(
+            f"{name} is already on the {panel.name}'s list. Add what has changed to that referral instead."
         )
     referral = PanelReferral(
         panel=panel,
         local_authority_id=panel.local_authority_id,
-        person=person,
-        case=case,
+        **_about(about),
+        case=case if isinstance(about, Person) else None,
         source=source,
         source_type=source_type,
         source_id=source_id,
@@ -90,17 +112,15 @@ def panel_referral_create_within(
         reason=str(data["reason"]).strip(),
         exploitation_types=list(data["exploitation_types"]),
         current_risk=data["current_risk"],
-        is_repeat=bool(panel_referral_history(person)),
+        is_repeat=bool(panel_referral_history(about)),
     )
-    referral.full_clean(exclude=["person", "panel", "case", "referred_by", "referring_agency"])
+    referral.full_clean(exclude=["person", "context", "panel", "case", "referred_by", "referring_agency"])
     try:
         # A savepoint: a referral made at the same moment by someone else is refused, not a broken transaction.
         with transaction.atomic():
             referral.save(force_insert=True)
     except IntegrityError as error:
-        raise ApplicationError(
-            f"{person.given_name} {person.family_name} is already on this panel's list."
-        ) from error
+        raise ApplicationError(f"{name} is already on this panel's list.") from error
     coordinator = panel.coordinator
     assert coordinator.agency is not None
     deadline_start(
@@ -119,7 +139,7 @@ def panel_referral_create_within(
         AuditAction.CREATE,
         "panel_referral",
         referral.pk,
-        [person.pk],
+        referral.person_ids,
         panel=panel.name,
         repeat=referral.is_repeat,
     )
@@ -132,13 +152,13 @@ def panel_referral_create(
     actor: User,
     context: AuditContext,
     panel: Panel,
-    person: Person,
+    about: Person | Context,
     data: dict[str, Any],
     source: str = ReferralSource.AGENCY,
     case: Case | None = None,
 ) -> PanelReferral:
     return panel_referral_create_within(
-        actor=actor, context=context, panel=panel, person=person, data=data, source=source, case=case
+        actor=actor, context=context, panel=panel, about=about, data=data, source=source, case=case
     )
 
 
@@ -147,7 +167,11 @@ def panel_referral_close(
     *, actor: User, context: AuditContext, referral: PanelReferral, outcome: str, withdrawn: bool = False
 ) -> PanelReferral:
     """The panel closes its work with a child (with an outcome), or a referral is withdrawn before listing."""
-    locked = PanelReferral.objects.select_for_update().select_related("panel", "person").get(pk=referral.pk)
+    locked = (
+        PanelReferral.objects.select_for_update(of=("self",))
+        .select_related("panel", "person", "context")
+        .get(pk=referral.pk)
+    )
     require_running(actor, locked.panel)
     if locked.status not in OPEN_REFERRAL_STATUSES:
         raise ApplicationError("This referral is already closed.")
@@ -175,7 +199,7 @@ def panel_referral_close(
         AuditAction.UPDATE,
         "panel_referral",
         locked.pk,
-        [locked.person_id],
+        locked.person_ids,
         status=locked.status,
         outcome=locked.outcome,
     )

@@ -64,7 +64,9 @@ def my_actions_view(request: HttpRequest) -> HttpResponse:
     context = paginate(request, my_actions(user=actor, agency=scope == "agency"))
     actions = list(context["page_obj"].object_list)
     clocks = clocks_for("panel_action", [a.pk for a in actions])
-    audit_shown(request, "panel_action", None, [a.referral.person_id for a in actions], AuditAction.LIST)
+    audit_shown(
+        request, "panel_action", None, [i for a in actions for i in a.referral.person_ids], AuditAction.LIST
+    )
     context.update(
         {
             "section": "panels",
@@ -81,7 +83,7 @@ def _action_page(request: HttpRequest, action_id: uuid.UUID, **forms: object) ->
     action = access_action(actor, action_id)
     running = is_running(actor, action.referral.panel)
     is_open = action.status == ActionStatus.OPEN
-    audit_shown(request, "panel_action", action.pk, [action.referral.person_id])
+    audit_shown(request, "panel_action", action.pk, action.referral.person_ids)
     form = next(
         (f for f in forms.values() if isinstance(f, (ActionDoneForm, ActionCloseForm)) and f.errors), None
     )

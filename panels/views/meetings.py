@@ -61,7 +61,7 @@ def _addable(meeting: Meeting) -> Any:
             status__in=[PanelReferralStatus.AWAITING_LISTING, PanelReferralStatus.LISTED],
         )
         .exclude(items__meeting=meeting)
-        .select_related("person")
+        .select_related("person", "context")
         .order_by("person__family_name")
     )
 
@@ -76,7 +76,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpR
     groups = [
         (label, [item for item in view.items if item.group == value]) for value, label in ItemGroup.choices
     ]
-    audit_shown(request, "panel_meeting", meeting.pk, [item.referral.person_id for item in view.items])
+    audit_shown(
+        request, "panel_meeting", meeting.pk, [i for item in view.items for i in item.referral.person_ids]
+    )
     context: dict[str, Any] = {
         "section": "panels",
         "meeting": meeting,
@@ -342,7 +344,7 @@ def _item_page(request: HttpRequest, item: AgendaItem, **forms: Any) -> HttpResp
     running = is_running(actor, meeting.panel)
     position = [i.pk for i in view.items].index(item.pk)
     this = view.items[position]
-    audit_shown(request, "panel_item", item.pk, [item.referral.person_id])
+    audit_shown(request, "panel_item", item.pk, item.referral.person_ids)
     context: dict[str, Any] = {
         "section": "panels",
         "meeting": meeting,
@@ -436,7 +438,7 @@ def assessment_view(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
                 request, f"Risk assessed as {saved.get_level_display().lower()} (score {saved.score})."
             )
             return redirect("panels:item", item_id=item.pk)
-    audit_shown(request, "panel_item", item.pk, [item.referral.person_id])
+    audit_shown(request, "panel_item", item.pk, item.referral.person_ids)
     return render(
         request,
         "panels/assessment.html",

@@ -33,7 +33,9 @@ def panel_index_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     upcoming = list(meetings_for(user=actor).filter(scheduled_for__date__gte=today)[:10])
     actions = list(my_actions(user=actor)[:10])
-    audit_shown(request, "panel_action", None, [a.referral.person_id for a in actions], AuditAction.LIST)
+    audit_shown(
+        request, "panel_action", None, [i for a in actions for i in a.referral.person_ids], AuditAction.LIST
+    )
     return render(
         request,
         "panels/index.html",
@@ -55,7 +57,7 @@ def _panel_page(
     running = is_running(actor, panel)
     queue = list(panel_queue(user=actor, panel=panel)) if running else []
     clocks = clocks_for("panel_referral", [r.pk for r in queue])
-    audit_shown(request, "panel_referral", None, [r.person_id for r in queue], AuditAction.LIST)
+    audit_shown(request, "panel_referral", None, [i for r in queue for i in r.person_ids], AuditAction.LIST)
     return render(
         request,
         "panels/panel_detail.html",

@@ -1,4 +1,5 @@
-"""Referring a child to a panel, and the referral's own page (its items, assessments and actions)."""
+"""Referring a child to a panel, or a place or group to the contextual panel, and the referral's own page (its
+items, assessments and actions)."""
 
 import uuid
 
@@ -10,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.context import AuditContext
 from cases.models import Case, CaseStatus
+from cases.networks.access import access_context
 from panels.access import access_panel_referral, can_refer, is_running, panels_to_refer_to
 from panels.forms import PanelReferralForm, ReferralCloseForm
-from panels.models import OPEN_REFERRAL_STATUSES
+from panels.models import OPEN_REFERRAL_STATUSES, PanelKind
 from panels.services import panel_referral_close, panel_referral_create, panel_referral_history
 from panels.views._common import audit_shown
 from safeguarding.common.errors import ApplicationError, NotFound
@@ -42,7 +44,7 @@ def panel_refer_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
                 actor=actor,
                 context=AuditContext.from_request(request),
                 panel=form.cleaned_data["panel"],
-                person=person,
+                about=person,
                 case=case,
                 data={k: form.cleaned_data[k] for k in ("reason", "exploitation_types", "current_risk")},
             )
@@ -72,6 +74,41 @@ def panel_refer_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     )
 
 
+@require_http_methods(["GET", "POST"])
+def panel_refer_context_view(request: HttpRequest, context_id: uuid.UUID) -> HttpResponse:
+    """A place or group to the contextual panel: the same referral, with the place's own words."""
+    actor = request_actor(request)
+    ctx = access_context(actor, context_id)
+    if not can_refer(actor):
+        raise NotFound()
+    panels = panels_to_refer_to(actor).filter(kind=PanelKind.CONTEXTUAL_ERP).order_by("name")
+    form = PanelReferralForm(
+        request.POST or None, panels=panels, place_or_group=True, initial={"panel": panels.first()}
+    )
+    history = panel_referral_history(ctx)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = panel_referral_create(
+                actor=actor,
+                context=AuditContext.from_request(request),
+                panel=form.cleaned_data["panel"],
+                about=ctx,
+                data={k: form.cleaned_data[k] for k in ("reason", "exploitation_types", "current_risk")},
+            )
+        except (ValidationError, ApplicationError) as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"{ctx.name} has been referred to the {referral.panel.name}.")
+            return redirect("networks:context", context_id=ctx.pk)
+    if request.method == "GET":
+        audit_shown(request, "context", ctx.pk, [])
+    return render(
+        request,
+        "panels/refer_context.html",
+        {"section": "panels", "ctx": ctx, "form": form, "history": history, "has_panels": panels.exists()},
+    )
+
+
 def _referral_page(
     request: HttpRequest, panel_referral_id: uuid.UUID, form: ReferralCloseForm | None = None
 ) -> HttpResponse:
@@ -79,7 +116,7 @@ def _referral_page(
     referral = access_panel_referral(actor, panel_referral_id)
     items = list(referral.items.select_related("meeting", "assessment").order_by("meeting__scheduled_for"))
     actions = list(referral.actions.select_related("owner_agency", "owner").order_by("due_date"))
-    audit_shown(request, "panel_referral", referral.pk, [referral.person_id])
+    audit_shown(request, "panel_referral", referral.pk, referral.person_ids)
     return render(
         request,
         "panels/referral_detail.html",
@@ -88,7 +125,7 @@ def _referral_page(
             "referral": referral,
             "items": items,
             "actions": actions,
-            "history": [r for r in panel_referral_history(referral.person, before=referral.created_at)],
+            "history": [r for r in panel_referral_history(referral.about, before=referral.created_at)],
             "running": is_running(actor, referral.panel),
             "is_open": referral.status in OPEN_REFERRAL_STATUSES,
             "form": form or ReferralCloseForm(),

@@ -52,7 +52,7 @@ def _refer_to_panel(actor: User, context: AuditContext, referral: Referral, rati
         actor=actor,
         context=context,
         panel=panel,
-        person=referral.person,
+        about=referral.person,
         data={
             "reason": rationale,
             # A decision to refer to the ERP is a decision that exploitation is the concern.

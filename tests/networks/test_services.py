@@ -327,3 +327,42 @@ def test_a_child_in_the_next_borough_tied_to_the_same_adult_alerts_across_author
     assert Deadline.objects.get(case=southmere_child, subject_type="network_alert").local_authority_id == (
         southmere_child.local_authority_id
     )
+
+
+def test_changing_a_context_records_before_and_after_and_nothing_when_nothing_changed(world: World) -> None:
+    from audits.models import AuditEvent
+    from cases.networks.services import context_update
+    from safeguarding.common.errors import PermissionRefused
+
+    ctx = context_create(
+        actor=world.mash, context=SYSTEM_CONTEXT, data={"kind": "shop", "name": "Chicken shop"}
+    )
+    context_update(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        ctx=ctx,
+        data={"kind": "shop", "name": "Dixy's, High Street", "postcode": "nb2 1aa"},
+    )
+    [change] = AuditEvent.objects.filter(object_type="context", object_id=ctx.pk, action="update")
+    assert change.changes == {
+        "name": ["Chicken shop", "Dixy's, High Street"],
+        "postcode": ["", "NB2 1AA"],
+    }
+    ctx.refresh_from_db()
+    context_update(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        ctx=ctx,
+        data={"kind": "shop", "name": "Dixy's, High Street", "postcode": "NB2 1AA"},
+    )
+    assert AuditEvent.objects.filter(object_type="context", object_id=ctx.pk, action="update").count() == 1
+    with pytest.raises(ValidationError):
+        context_update(
+            actor=world.mash, context=SYSTEM_CONTEXT, ctx=ctx, data={"kind": "castle", "name": "x"}
+        )
+    with pytest.raises(PermissionRefused):
+        context_update(
+            actor=world.stranger, context=SYSTEM_CONTEXT, ctx=ctx, data={"kind": "shop", "name": "x"}
+        )
+    ctx.refresh_from_db()
+    assert ctx.name == "Dixy's, High Street"

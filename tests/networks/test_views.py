@@ -305,3 +305,115 @@ def test_a_context_is_assessed_and_given_a_plan_through_its_page(world: World, n
     network = alice.get(f"/networks/people/{world.case.person_id}/").content.decode()
     assert "Fix the lighting" in network
     assert verified_client(world.stranger).get(url).status_code == 404
+
+
+def test_a_context_is_changed_and_its_history_shows_what_it_was(world: World) -> None:
+    park = _park(world)
+    alice = verified_client(world.mash)
+    url = f"/networks/contexts/{park.pk}/change/"
+    form = alice.get(url).content.decode()
+    assert 'value="Millbrook Rec"' in form
+    bad = alice.post(url, {"kind": "park", "name": " "})
+    assert bad.status_code == 200 and "Enter the name of the place or group" in bad.content.decode()
+    park.refresh_from_db()
+    assert park.name == "Millbrook Rec"
+    done = alice.post(url, {"kind": "park", "name": "Millbrook Recreation Ground", "postcode": "NB1 2AB"})
+    assert done.status_code == 302
+    park.refresh_from_db()
+    assert park.name == "Millbrook Recreation Ground" and "recreation" in park.search_text
+    history = alice.get(f"/networks/contexts/{park.pk}/history/?show=changes").content.decode()
+    assert "Changed its details: name from “Millbrook Rec” to “Millbrook Recreation Ground”" in history
+    assert "Added the place or group" in history
+    assert "Looked at its page" not in history
+    looks = alice.get(f"/networks/contexts/{park.pk}/history/?show=looks").content.decode()
+    assert "Looked at its page" in looks and "Changed its details" not in looks
+    assert verified_client(world.stranger).get(f"/networks/contexts/{park.pk}/history/").status_code == 404
+
+
+def test_a_links_history_is_kept_from_an_agency_its_handling_code_excludes(world: World) -> None:
+    park = _park(world)
+    link_add(
+        actor=world.police_officer,
+        context=SYSTEM_CONTEXT,
+        a=world.case.person,
+        b=park,
+        data=LinkData(
+            link_type="frequents",
+            source="Covert source 19",
+            handling_code="C",
+            handling_agency_types=("police",),
+        ),
+    )
+    url = f"/networks/contexts/{park.pk}/history/?show=changes"
+    assert "Recorded a link to it" in verified_client(world.police_officer).get(url).content.decode()
+    assert "Recorded a link to it" not in verified_client(world.mash).get(url).content.decode()
+
+
+def test_the_history_page_has_an_exact_and_constant_query_count(world: World) -> None:
+    park = _park(world)
+    client: Client = verified_client(world.mash)
+    url = f"/networks/contexts/{park.pk}/history/"
+    # the context (access), the page's count, the page of events, audit INSERT
+    expected = SESSION_PAGE + 1 + 1 + 1 + 1 + SESSION_SAVE
+    assert count_queries(client, url) == expected
+    for n in range(30):
+        link_add(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            a=person_create(
+                actor=world.mash,
+                context=SYSTEM_CONTEXT,
+                data=factories.person_data(given_name="Visitor", family_name=f"Number{n:02d}"),
+            ),
+            b=park,
+            data=LinkData(link_type="frequents", source="Park warden"),
+        )
+    assert count_queries(client, url) == expected
+
+
+def test_a_peer_not_found_is_added_without_a_case_and_then_linked(world: World) -> None:
+    from cases.models import Case
+    from safeguarding.people.models import Person
+
+    alice = verified_client(world.mash)
+    base = f"/networks/people/{world.case.person_id}/links/add/"
+    search = alice.get(base, {"q": "Kai Nobody"}).content.decode()
+    assert "new/?what=person&amp;q=Kai%20Nobody" in search
+    form = alice.get(f"{base}new/", {"what": "person", "q": "Kai Nobody"}).content.decode()
+    assert 'value="Kai"' in form and 'value="Nobody"' in form
+    bad = alice.post(f"{base}new/", {"what": "person", "q": "Kai Nobody", "new-given_name": "Kai"})
+    assert bad.status_code == 200 and "error-summary" in bad.content.decode()
+    assert not Person.objects.filter(given_name="Kai").exists()
+    made = alice.post(
+        f"{base}new/",
+        {
+            "what": "person",
+            "q": "Kai Nobody",
+            "new-given_name": "Kai",
+            "new-family_name": "Nobody",
+            "new-estimated_age_years": "15",
+        },
+    )
+    assert made.status_code == 302, re.findall(r"govuk-error-message.*?</p>", made.content.decode(), re.S)
+    kai = Person.objects.get(given_name="Kai", family_name="Nobody")
+    assert made["Location"] == f"{base}?end=person%3A{kai.pk}"
+    assert not Case.objects.filter(person=kai).exists()
+    linked = alice.post(
+        base,
+        {
+            "end": f"person:{kai.pk}",
+            "link_type": "peer",
+            "direction": "from_person",
+            "source": "Mother",
+            "status": "alleged",
+        },
+    )
+    assert linked.status_code == 302
+    assert Link.objects.filter(link_type="peer").count() == 1
+    place = alice.post(
+        f"{base}new/", {"what": "context", "q": "Jay's", "new-kind": "shop", "new-name": "Jay's Chicken"}
+    )
+    jays = Context.objects.get(name="Jay's Chicken")
+    assert place["Location"] == f"{base}?end=context%3A{jays.pk}"
+    assert "Add a new person" in alice.get(f"{base}new/", {"what": "castle"}).content.decode()
+    assert verified_client(world.stranger).get(f"{base}new/", {"what": "person"}).status_code == 404

@@ -81,7 +81,7 @@ def refer(world: World, erp: Erp, case: Case, *, actor: User | None = None, **da
         actor=actor or world.mash,
         context=SYSTEM_CONTEXT,
         panel=erp.panel,
-        person=case.person,
+        about=case.person,
         case=case,
         data={
             "reason": "Found in a trap house two counties away; older males collecting him from school.",

@@ -174,6 +174,7 @@ def test_the_meeting_shows_its_items_attendance_and_the_actions_agreed(world: Wo
         "id": str(item.pk),
         "referral": str(item.referral_id),
         "person": str(world.case.person_id),
+        "place_or_group": None,
         "person_name": world.case.person.full_name,
         "group": "victims",
         "position": 1,

@@ -2,7 +2,7 @@
 with its audit row; the clocks announce themselves to their owners on commit (the clock engine's outbox)."""
 
 from cases.networks.services.alerts import ALERTS_SWEEP_AFTER, network_alerts_raise, network_alerts_sweep
-from cases.networks.services.contexts import context_create
+from cases.networks.services.contexts import context_create, context_update
 from cases.networks.services.links import ALERTS_TASK, LinkData, link_add, link_set_status, links_lapse_due
 from cases.networks.services.plans import context_action_agree, context_action_done, context_assess
 
@@ -14,6 +14,7 @@ __all__ = [
     "context_action_done",
     "context_assess",
     "context_create",
+    "context_update",
     "link_add",
     "link_set_status",
     "links_lapse_due",
