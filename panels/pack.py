@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case, ExploitationType
+from cases.networks.selectors import SnapshotRow, network_snapshots
 from panels.models import ActionStatus, AgendaItem, Meeting, PanelAction, PanelReferral, RiskAssessment
 from panels.selectors import meeting_view
 from panels.services.assessment import age_on
@@ -47,6 +48,8 @@ class PackItem:
     # Whether the reader's agency may see the referral's case, and so its summary.
     case_visible: bool
     case_summary: str
+    # The live links one hop out, as the reader may see them (a person they may not open is a placeholder).
+    network: list[SnapshotRow]
 
     @property
     def has_case(self) -> bool:
@@ -66,7 +69,15 @@ class Pack:
 
     @property
     def person_ids(self) -> list[uuid.UUID]:
-        return [entry.person.pk for entry in self.items if entry.person is not None]
+        shown = [entry.person.pk for entry in self.items if entry.person is not None]
+        for entry in self.items:
+            for row in entry.network:
+                shown.extend(
+                    p
+                    for p in (row.link.person_a_id, row.link.person_b_id)
+                    if p is not None and row.other_visible
+                )
+        return list(dict.fromkeys(shown))
 
     @property
     def case_summaries_shown(self) -> int:
@@ -96,6 +107,11 @@ def meeting_pack(*, meeting: Meeting, reader: User) -> Pack:
                 "pk", "summary"
             )
         )
+    snapshots = network_snapshots(
+        user=reader,
+        person_ids={item.referral.person_id for item in view.items if item.referral.person_id},
+        context_ids={item.referral.context_id for item in view.items if item.referral.context_id},
+    )
     meeting_day = timezone.localtime(meeting.scheduled_for).date()
     entries = []
     for item in view.items:
@@ -123,6 +139,9 @@ def meeting_pack(*, meeting: Meeting, reader: User) -> Pack:
                 history=view.history.get(referral.pk, []),
                 case_visible=referral.case_id in summaries,
                 case_summary=summaries.get(referral.case_id, "") if referral.case_id else "",
+                network=snapshots.get(
+                    f"p:{referral.person_id}" if referral.person_id else f"c:{referral.context_id}", []
+                ),
             )
         )
     return Pack(meeting=meeting, reader=reader, items=entries, made_at=timezone.now())

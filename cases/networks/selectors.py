@@ -133,6 +133,43 @@ def neighbourhood(
         if depth == 2:
             break
     person_ids = {uuid.UUID(k[2:]) for k in hop if k.startswith("p:")}
+    recorders: dict[uuid.UUID, str] = {}
+    contexts_by_id: dict[uuid.UUID, Context] = {}
+    for edge in graph.edges:
+        _note_ends(edge.link, recorders, contexts_by_id)
+    if context is not None:
+        contexts_by_id[context.pk] = context
+    people_shown = _person_nodes(user, person_ids, recorders)
+    for key, depth in hop.items():
+        node_id = uuid.UUID(key[2:])
+        if key.startswith("p:"):
+            label, url, shown = people_shown[node_id]
+            graph.nodes[key] = GraphNode(key, "person", label, url, shown, depth)
+        else:
+            ctx = contexts_by_id[node_id]
+            graph.nodes[key] = GraphNode(
+                key, ctx.kind, ctx.name, f"/networks/contexts/{node_id}/", True, depth
+            )
+    return graph
+
+
+def _note_ends(link: Link, recorders: dict[uuid.UUID, str], contexts: dict[uuid.UUID, Context]) -> None:
+    """Remember, from a link, who recorded each person at its ends (whom to contact when the viewer may not
+    see them) and the contexts at its ends (select_related)."""
+    for person_id in (link.person_a_id, link.person_b_id):
+        if person_id is not None:
+            recorders.setdefault(person_id, link.recording_agency.name)
+    for ctx in (link.context_a, link.context_b):
+        if ctx is not None:
+            contexts[ctx.pk] = ctx
+
+
+def _person_nodes(
+    user: User, person_ids: set[uuid.UUID], recorders: dict[uuid.UUID, str]
+) -> dict[uuid.UUID, tuple[str, str | None, bool]]:
+    """(label, url, visible) for each person: the name and page of those the viewer may see; for the others
+    "Known to another agency: contact …" (the lead agency of their open case, else whoever recorded the link)
+    and no page. One query, and one more only when someone is hidden."""
     visible = {
         p.pk: p
         for p in scope_to_user(user, Perm.VIEW_PERSON, Person.objects.filter(pk__in=person_ids)).only(
@@ -148,37 +185,59 @@ def neighbourhood(
             .values_list("person_id", "lead_agency__name")
         ):
             contact.setdefault(person_id, agency_name)
-    recorders: dict[uuid.UUID, str] = {}
-    contexts_by_id: dict[uuid.UUID, Context] = {}
-    for edge in graph.edges:
-        link = edge.link
-        for person_id in (link.person_a_id, link.person_b_id):
-            if person_id is not None:
-                recorders.setdefault(person_id, link.recording_agency.name)
-        for ctx in (link.context_a, link.context_b):
-            if ctx is not None:
-                contexts_by_id[ctx.pk] = ctx
-    if context is not None:
-        contexts_by_id[context.pk] = context
-    for key, depth in hop.items():
-        node_id = uuid.UUID(key[2:])
-        if key.startswith("p:"):
-            known = visible.get(node_id)
-            if known is not None:
-                graph.nodes[key] = GraphNode(
-                    key, "person", known.full_name, f"/people/{node_id}/", True, depth
-                )
-            else:
-                who = contact.get(node_id) or recorders.get(node_id, "the MASH")
-                graph.nodes[key] = GraphNode(
-                    key, "person", f"Known to another agency: contact {who}", None, False, depth
-                )
+    nodes: dict[uuid.UUID, tuple[str, str | None, bool]] = {}
+    for person_id in person_ids:
+        known = visible.get(person_id)
+        if known is not None:
+            nodes[person_id] = (known.full_name, f"/people/{person_id}/", True)
         else:
-            ctx = contexts_by_id[node_id]
-            graph.nodes[key] = GraphNode(
-                key, ctx.kind, ctx.name, f"/networks/contexts/{node_id}/", True, depth
-            )
-    return graph
+            who = contact.get(person_id) or recorders.get(person_id, "the MASH")
+            nodes[person_id] = (f"Known to another agency: contact {who}", None, False)
+    return nodes
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """One live link of a snapshot, as seen from the centre: what it is and who or what is at the far end."""
+
+    link: Link
+    other_label: str
+    other_visible: bool
+
+
+def network_snapshots(
+    *, user: User, person_ids: set[uuid.UUID], context_ids: set[uuid.UUID]
+) -> dict[NodeKey, list[SnapshotRow]]:
+    """The live links one hop out of each of many centres (a meeting pack's children, places and groups), as
+    the viewer may see them: 2 queries however many centres and links (3 when someone is hidden). The caller
+    has authorised the centres."""
+    snapshots: dict[NodeKey, list[SnapshotRow]] = {}
+    if not person_ids and not context_ids:
+        return snapshots
+    found = list(_links(user, NetworkFilters()).filter(_touching(person_ids, context_ids)))
+    recorders: dict[uuid.UUID, str] = {}
+    contexts: dict[uuid.UUID, Context] = {}
+    for link in found:
+        _note_ends(link, recorders, contexts)
+    people = _person_nodes(
+        user, {p for link in found for p in (link.person_a_id, link.person_b_id) if p is not None}, recorders
+    )
+
+    def label(person_id: uuid.UUID | None, context_id: uuid.UUID | None) -> tuple[str, bool]:
+        if person_id is not None:
+            name, _, shown = people[person_id]
+            return name, shown
+        assert context_id is not None
+        return contexts[context_id].name, True
+
+    for link in found:
+        a = (link.person_a_id, link.context_a_id)
+        b = (link.person_b_id, link.context_b_id)
+        for centre, other in ((a, b), (b, a)):
+            if centre[0] in person_ids or centre[1] in context_ids:
+                other_label, shown = label(*other)
+                snapshots.setdefault(_key(*centre), []).append(SnapshotRow(link, other_label, shown))
+    return snapshots
 
 
 def context_plan(*, ctx: Context) -> tuple[list[ContextAssessment], list[ContextAction]]:

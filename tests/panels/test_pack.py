@@ -37,7 +37,7 @@ from tests.test_query_counts import SESSION_PAGE, SESSION_SAVE
 pytestmark = pytest.mark.django_db
 
 SUMMARY = "Sentinel summary: seen with older males at the station on three nights."
-PLACEHOLDER = "will appear here when the network and chronology features land"
+PLACEHOLDER = "will appear here when the chronology lands"
 
 
 def _assess(erp: Erp, item, danger: str = "Could be stabbed collecting a debt.") -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +108,8 @@ def test_the_pack_shows_each_child_their_latest_assessment_open_actions_and_plac
     assert "Already done: school transport" not in page  # closed actions are not in the pack
     assert "Not assessed by the panel yet" in page  # the second child
     assert page.count("Network snapshot") == 2 and page.count("Chronology extract") == 2
-    assert page.count(PLACEHOLDER) == 4
+    assert page.count(PLACEHOLDER) == 2
+    assert page.count("No links recorded that your agency can see.") == 2
     assert "panels/pack-print.css" in page and finders.find("panels/pack-print.css")
 
 
@@ -178,8 +179,9 @@ def test_the_pack_page_makes_the_same_queries_for_2_items_as_for_20(world: World
     assert (small.items.count(), large.items.count()) == (2, 20)
     client = verified_client(erp.sam)
     # access_meeting (meeting with panel); items with referral, person, agency and assessment; attendance;
-    # open and agreed actions; previous assessments; the cases the reader's agency may see; the audit INSERT.
-    expected = SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + SESSION_SAVE
+    # open and agreed actions; previous assessments; the cases the reader's agency may see; the live links one
+    # hop out of the items (none here: the people at their far ends would be one more); the audit INSERT.
+    expected = SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + SESSION_SAVE
     assert count_queries(client, _url(small)) == expected
     assert count_queries(client, _url(large)) == expected
 
@@ -227,3 +229,37 @@ def test_members_read_the_pack_only_once_it_is_published(world: World, erp: Erp)
     meeting_publish_pack(actor=erp.colin, context=SYSTEM_CONTEXT, meeting=meeting)
     assert bob.get(_url(meeting)).status_code == 200
     assert bob.get(_url(meeting, pdf=True)).status_code == 200
+
+
+def test_the_pack_shows_each_childs_network_as_the_reader_may_see_it(world: World, erp: Erp) -> None:
+    from cases.networks.services import LinkData, context_create, link_add
+
+    meeting = _sentinel_meeting(world, erp)
+    unshared = Case.objects.get(person__family_name="Unshared").person
+    station = context_create(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        data={"kind": "transport_hub", "name": "Northbridge station"},
+    )
+    link_add(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        a=world.case.person,
+        b=station,
+        data=LinkData(link_type="frequents", source="Outreach worker"),
+    )
+    link_add(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        a=world.case.person,
+        b=unshared,
+        data=LinkData(link_type="peer", source="School", status="corroborated"),
+    )
+    sam = verified_client(erp.sam).get(_url(meeting)).content.decode()
+    assert "Northbridge station" in sam and "Outreach worker (" in sam
+    assert "Unshared" in sam  # social care sees the other child
+    bob = verified_client(world.police_officer).get(_url(meeting)).content.decode()
+    assert "Northbridge station" in bob
+    # Police may not open the other child: the far end is a placeholder naming whom to contact, never a name.
+    assert "Known to another agency: contact" in bob
+    assert bob.count("Unshared") == sam.count("Unshared") - 1
