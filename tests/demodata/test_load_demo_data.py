@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Case
+from cases.networks.models import Context, Link
+from panels.models import PanelReferral
 from referrals.models import Referral
 from safeguarding.deadlines.models import Deadline
 from safeguarding.organisations.models import User
@@ -21,10 +23,16 @@ def test_demo_data_loads_every_role_and_is_idempotent() -> None:
     assert Case.objects.count() >= 200
     assert Deadline.objects.filter(policy="golden_hour", status="running").exists()
     assert Deadline.objects.filter(policy="urgent_response").exists()
+    # Each authority's network: an adult tied to two children's open cases (a cross-case alert once the
+    # worker runs), places and groups, and a county line referred to the contextual panel.
+    assert Link.objects.filter(link_type="suspected_exploiter").count() >= 2
+    assert Context.objects.filter(kind="county_line").exists()
+    assert PanelReferral.objects.filter(context__kind="county_line", panel__kind="contextual_erp").exists()
     assert all(
         nhs_number_is_valid(n)
         for n in Person.objects.exclude(nhs_number=None).values_list("nhs_number", flat=True)
     )
+    links = Link.objects.filter(link_type="suspected_exploiter").count()
     call_command("load_demo_data", "--force", stdout=StringIO())
     assert (
         User.objects.count(),
@@ -32,6 +40,7 @@ def test_demo_data_loads_every_role_and_is_idempotent() -> None:
         Case.objects.count(),
         Referral.objects.count(),
     ) == counts
+    assert Link.objects.filter(link_type="suspected_exploiter").count() == links
 
 
 def test_demo_data_refuses_to_load_without_debug_or_demo_mode() -> None:

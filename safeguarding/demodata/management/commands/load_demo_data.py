@@ -24,6 +24,7 @@ from cases.models import Case, CaseStatus, ExploitationType, LawfulBasis, RiskLe
 from cases.services import case_open, case_share, case_update
 from referrals.models import Referral
 from referrals.services import custody_booking_create, mash_decision_record, referral_create, referral_rate
+from safeguarding.demodata.networks import ensure_network
 from safeguarding.demodata.panels import ensure_panel
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
 from safeguarding.organisations.roles import Role
@@ -298,6 +299,9 @@ class Command(BaseCommand):
             self.ensure_cases(rng, local_authority, authority, agencies, users, nhs_numbers)
             self.ensure_referrals(local_authority, authority, agencies, users)
             ensure_panel(
+                local_authority=local_authority, place=authority.place, agencies=agencies, users=users
+            )
+            ensure_network(
                 local_authority=local_authority, place=authority.place, agencies=agencies, users=users
             )
 
