@@ -9,10 +9,8 @@ from safeguarding.common.errors import NotFound
 from safeguarding.organisations.access import get_in_scope, reads_case_data
 from safeguarding.organisations.models import User
 from safeguarding.organisations.permissions import Perm
-from safeguarding.organisations.roles import Role
+from safeguarding.organisations.roles import MASH_ROLES, Role
 
-# Who works the MASH front door: records referrals and custody bookings, rates, decides and runs the DRM.
-MASH_ROLES = (Role.MASH_PRACTITIONER, Role.MASH_MANAGER)
 # Who may record the urgent response's first contact (the manager covers when no worker is free).
 URGENT_CONTACT_ROLES = (Role.URGENT_RESPONSE_WORKER, Role.MASH_MANAGER)
 

@@ -125,6 +125,8 @@ def mash_decision_record(
             owning_agency=mash_agency,
             actor=actor,
             context=context,
+            # The urgent response team is told; one of its workers takes it (deadline_allocate).
+            announce=True,
         )
     if outcome == DecisionOutcome.EXPLOITATION_AND_RISK_PANEL:
         _refer_to_panel(actor, context, locked, rationale)

@@ -64,6 +64,8 @@ def referral_rate(
             owning_agency=agency,
             actor=actor,
             context=context,
+            # The asked agency's duty inbox is told, in the app and by email (its managers if it has none).
+            announce=True,
         )
         created.append(request)
     audit(

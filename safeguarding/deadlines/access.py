@@ -5,16 +5,18 @@ A clock is as visible as the case it belongs to (the case subject's registered a
 no case (a referral not yet linked to one, say) is visible only inside its owning agency."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 
 from safeguarding.common.errors import NotFound
 from safeguarding.deadlines.models import Deadline
+from safeguarding.deadlines.policies import policy_for
 from safeguarding.deadlines.subjects import CASE_SUBJECT, ClockSubject, subject_type
 from safeguarding.organisations.access import reads_case_data
 from safeguarding.organisations.models import User
-from safeguarding.organisations.roles import CASE_WORKER_ROLES, MANAGER_ROLES, Role
+from safeguarding.organisations.roles import CASE_WORKER_ROLES, MANAGER_ROLES, MASH_ROLES, Role
 
 # Who sees the SLA dashboard, and how widely: the whole authority, or only their own agency's clocks.
 AUTHORITY_WIDE_DASHBOARD_ROLES = frozenset({Role.MASH_MANAGER, Role.AUDITOR})
@@ -93,7 +95,7 @@ def is_manager(user: User) -> bool:
 
 
 def can_act_on(user: User, deadline: Deadline) -> bool:
-    """Meet, pause, resume and cancel: case workers of the agency that owns the clock."""
+    """Meet it (and take or be allocated it): case workers of the agency that owns the clock."""
     return (
         user.agency_id is not None
         and user.agency_id == deadline.owning_agency_id
@@ -101,16 +103,49 @@ def can_act_on(user: User, deadline: Deadline) -> bool:
     )
 
 
+def can_stop(user: User, deadline: Deadline) -> bool:
+    """Pause, resume and cancel, as the clock's policy says: usually the owning agency's case workers; for a
+    clock that chases an agency (an information request), only the chaser, the MASH of its authority, and
+    never the agency it chases."""
+    if policy_for(deadline.policy).owner_may_stop:
+        return can_act_on(user, deadline)
+    return (
+        user.agency is not None
+        and user.agency_id != deadline.owning_agency_id
+        and user.agency.local_authority_id == deadline.local_authority_id
+        and user.has_any_role(*MASH_ROLES)
+    )
+
+
 def can_extend(user: User, deadline: Deadline) -> bool:
     """Shown only to managers; the service enforces it again for anyone who posts anyway."""
+    return can_stop(user, deadline) and is_manager(user)
+
+
+def can_allocate(user: User, deadline: Deadline) -> bool:
+    """Give the clock to someone of its owning agency: that agency's managers."""
     return can_act_on(user, deadline) and is_manager(user)
 
 
+# What each action page needs of its user (access_deadline's `action`).
+_MAY: dict[str, Callable[[User, Deadline], bool]] = {
+    "meet": can_act_on,
+    "take": can_act_on,
+    "allocate": can_allocate,
+    "pause": can_stop,
+    "resume": can_stop,
+    "cancel": can_stop,
+    # A practitioner reaches the form and is told why not (the service: only a manager extends).
+    "extend": can_stop,
+}
+
+
 def access_deadline(
-    user: User | AnonymousUser, deadline_id: uuid.UUID, *, write: bool = False
+    user: User | AnonymousUser, deadline_id: uuid.UUID, *, action: str | None = None
 ) -> ClockInScope:
-    """One clock, for its action pages. Writing needs a case worker of the owning agency; anyone else who
-    may only look gets the same NotFound as an outsider."""
+    """One clock, for its action pages. Each action needs what its rule says (_MAY); anyone else who may
+    only look gets the same NotFound as an outsider. A clock with no case is seen inside its owning agency,
+    and by whoever may see its subject (the MASH that asked, for an information request)."""
     reader = _case_data_reader(user)
     deadline = Deadline.objects.select_related("owning_agency", "owner").filter(pk=deadline_id).first()
     if deadline is None:
@@ -119,8 +154,11 @@ def access_deadline(
     if deadline.case_id is not None:
         case = _access_case(reader, deadline.case_id)
     elif not _same_agency(reader, deadline.owning_agency_id, deadline.local_authority_id):
-        raise NotFound()
-    if write and not can_act_on(reader, deadline):
+        access = subject_type(deadline.subject_type).access
+        if access is None:
+            raise NotFound()
+        access(reader, deadline.subject_id)  # NotFound when the reader may not see the subject
+    if action is not None and not _MAY[action](reader, deadline):
         raise NotFound()
     return ClockInScope(deadline, case)
 

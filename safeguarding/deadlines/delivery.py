@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safeguarding.deadlines.models import (
     Deadline,
+    DeadlineEvent,
     Delivery,
     DeliveryChannel,
     DeliveryState,
@@ -27,6 +28,7 @@ from safeguarding.deadlines.models import (
     OutboxEvent,
     OutboxMessage,
 )
+from safeguarding.deadlines.policies import policy_for
 from safeguarding.organisations.models import User
 from safeguarding.organisations.roles import MANAGER_ROLES, Role
 
@@ -42,22 +44,39 @@ def _agency_managers(deadline: Deadline) -> list[User]:
     )
 
 
+def _duty_inbox(deadline: Deadline) -> list[User]:
+    """Who picks up work the agency owns before anyone is named: its practitioners, or those the clock's
+    policy names (the urgent response team for an urgent response)."""
+    groups = [Role.group_name(role) for role in policy_for(deadline.policy).duty_roles]
+    return list(
+        User.objects.filter(agency=deadline.owning_agency, is_active=True, groups__name__in=groups).distinct()
+    )
+
+
+# What goes to the owner, or, with none, to the agency's duty inbox: new work, a warning, and being told that
+# someone else paused or cancelled the clock.
+_TO_OWNER = (OutboxEvent.WARNING, OutboxEvent.ASSIGNED, OutboxEvent.PAUSED, OutboxEvent.CANCELLED)
+
+
 def recipients_for(message: OutboxMessage) -> list[User]:
-    """Warning: the owner. Breach: the owner and their manager. Second escalation: the service manager (the
-    manager's manager). Where a link is missing, the owning agency's managers stand in, so no escalation
-    is ever addressed to nobody."""
+    """New work, a warning, a pause or a cancellation: the owner, or with none the agency's duty inbox (its
+    practitioners). Breach: the owner and their manager. Second escalation: the service manager (the
+    manager's manager). Where a link is missing, the owning agency's managers stand in, so nothing is ever
+    addressed to nobody."""
     deadline = message.deadline
     owner = deadline.owner
     manager = owner.manager if owner is not None else None
     people: list[User | None]
-    if message.event in (OutboxEvent.WARNING, OutboxEvent.ASSIGNED):
+    if message.event in _TO_OWNER:
+        if owner is None or not owner.is_active:
+            return _duty_inbox(deadline) or _agency_managers(deadline)
         people = [owner]
     elif message.event == OutboxEvent.BREACH:
         people = [owner, manager]
     else:
         people = [manager.manager if manager is not None else None]
     found = [person for person in people if person is not None and person.is_active]
-    if message.event not in (OutboxEvent.WARNING, OutboxEvent.ASSIGNED) and len(found) < len(people):
+    if message.event not in _TO_OWNER and len(found) < len(people):
         found.extend(_agency_managers(deadline))
     if not found:
         found = _agency_managers(deadline)
@@ -77,6 +96,15 @@ def _wording(message: OutboxMessage) -> tuple[str, str]:
         )
     if message.event == OutboxEvent.WARNING:
         return f"Due soon: {name} for {about}", f"The {name} clock for {about} is due at {due}."
+    if message.event in (OutboxEvent.PAUSED, OutboxEvent.CANCELLED):
+        what = "paused" if message.event == OutboxEvent.PAUSED else "cancelled"
+        cause = DeadlineEvent.objects.filter(pk=message.occurrence).select_related("actor").first()
+        who = (cause.actor.get_full_name() or cause.actor.username) if cause and cause.actor else "Someone"
+        reason = cause.reason if cause else ""
+        return (
+            f"Clock {what}: {name} for {about}",
+            f"{who} {what} the {name} clock for {about}. The reason given: {reason}",
+        )
     if message.event == OutboxEvent.BREACH:
         late = " It was notified after it was already due." if deadline.notified_late else ""
         return (

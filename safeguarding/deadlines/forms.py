@@ -7,6 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.roles import CASE_WORKER_ROLES, Role
+
 REASON_MAX = 2000
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -104,3 +107,39 @@ class ExtendForm(forms.Form):
         moment = day.replace(hour=int(match.group(1)), minute=int(match.group(2)))
         cleaned["new_due_at"] = timezone.make_aware(moment, timezone.get_current_timezone())
         return cleaned
+
+
+class TakeForm(forms.Form):
+    pass
+
+
+class AllocateForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Who should do this work?",
+        help_text="They are told in the app and by email.",
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Select who should do this work",
+            "invalid_choice": "Select a person from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(
+                agency=agency,
+                is_active=True,
+                groups__name__in=[Role.group_name(role) for role in CASE_WORKER_ROLES],
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        # The user name too: two people of one agency may share a name.
+        field.label_from_instance = lambda user: (  # type: ignore[method-assign,assignment]
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+        field.widget.attrs["class"] = "govuk-select"

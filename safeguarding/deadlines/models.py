@@ -130,6 +130,7 @@ class DeadlineEventKind(models.TextChoices):
     RESUMED = "resumed", "Resumed"
     CANCELLED = "cancelled", "Cancelled"
     EXTENDED = "extended", "Extended"
+    ALLOCATED = "allocated", "Allocated"
 
 
 class DeadlineEvent(models.Model):
@@ -162,17 +163,24 @@ class OutboxEvent(models.TextChoices):
     WARNING = "warning", "Warning"
     BREACH = "breach", "Breach"
     SECOND_ESCALATION = "second_escalation", "Escalation to service manager"
-    # New work: the owner is told when a clock starts for them (started with announce=True).
+    # New work: the owner is told when a clock starts for them (started with announce=True), or is allocated.
     ASSIGNED = "assigned", "New work"
+    # Whoever owns a clock is told when someone else pauses or cancels it, with the reason.
+    PAUSED = "paused", "Clock paused"
+    CANCELLED = "cancelled", "Clock cancelled"
 
 
 class OutboxMessage(models.Model):
     """Written in the same transaction as the state change it announces; delivered by Celery workers. The
-    unique (deadline, event) key makes a second write of the same escalation impossible."""
+    unique (deadline, event, occurrence) key makes a second write of the same escalation impossible. An
+    escalation happens once per clock (occurrence 0); what can happen again (an allocation, a pause) is keyed
+    by the clock event that caused it."""
 
     id = models.BigAutoField(primary_key=True)
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="outbox")
     event = models.CharField(max_length=24, choices=OutboxEvent.choices)
+    # 0 for what happens once per clock; else the DeadlineEvent id of the allocation, pause or cancellation.
+    occurrence = models.BigIntegerField(default=0)
     created_at = models.DateTimeField()
     dispatched_at = models.DateTimeField(null=True, blank=True)
     dispatch_count = models.PositiveIntegerField(default=0)
@@ -180,7 +188,9 @@ class OutboxMessage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["deadline", "event"], name="outbox_one_per_clock_event")
+            models.UniqueConstraint(
+                fields=["deadline", "event", "occurrence"], name="outbox_one_per_clock_event"
+            )
         ]
         indexes = [
             # Re-dispatch and /healthz: undelivered messages, oldest first.

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import models
 
 from safeguarding.deadlines import calendars
+from safeguarding.organisations.roles import PRACTITIONER_ROLES, Role
 
 
 class Calendar(enum.Enum):
@@ -47,6 +48,11 @@ class Policy:
     met_when: str
     # Tracked, not owned: another body (the Home Office for NRM) meets it; we only watch.
     tracked_only: bool = False
+    # Whether the agency that owns the clock may pause, extend or cancel it. Not for a clock that chases an
+    # agency for something (an information request): only the chaser (the MASH) stops that one.
+    owner_may_stop: bool = True
+    # Who is told of new work the owning agency has no named owner for (its duty inbox).
+    duty_roles: frozenset[Role] = PRACTITIONER_ROLES
 
     @property
     def label(self) -> str:
@@ -91,6 +97,8 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=8),
             second_escalation_after=timedelta(hours=4),
             met_when="The urgent response worker has had direct contact with the child",
+            # The urgent response team's until one of its workers takes it.
+            duty_roles=frozenset({Role.URGENT_RESPONSE_WORKER}),
         ),
         Policy(
             PolicyCode.RETURN_HOME_INTERVIEW,
@@ -115,6 +123,7 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=1),
             second_escalation_after=timedelta(hours=2),
             met_when="The agency has answered",
+            owner_may_stop=False,
         ),
         Policy(
             PolicyCode.INFORMATION_REQUEST_AMBER,
@@ -123,6 +132,7 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=2),
             second_escalation_after=timedelta(hours=4),
             met_when="The agency has answered",
+            owner_may_stop=False,
         ),
         Policy(
             PolicyCode.INFORMATION_REQUEST_GREEN,
@@ -131,6 +141,7 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=4),
             second_escalation_after=timedelta(hours=24),
             met_when="The agency has answered",
+            owner_may_stop=False,
         ),
         Policy(
             PolicyCode.PANEL_ACTION,

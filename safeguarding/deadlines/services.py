@@ -29,6 +29,7 @@ from safeguarding.deadlines.models import (
 )
 from safeguarding.deadlines.policies import POLICIES, PolicyCode, policy_for
 from safeguarding.organisations.models import Agency, User
+from safeguarding.organisations.roles import CASE_WORKER_ROLES
 
 MAX_REASON_LENGTH = 2000
 
@@ -58,8 +59,8 @@ def _event(
     actor: User | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
-) -> None:
-    DeadlineEvent.objects.create(
+) -> DeadlineEvent:
+    return DeadlineEvent.objects.create(
         deadline=deadline, kind=kind, occurred_at=occurred_at, actor=actor, reason=reason, data=data or {}
     )
 
@@ -77,10 +78,11 @@ def _audit(deadline: Deadline, actor: User | None, context: AuditContext, what: 
     )
 
 
-def _outbox(deadline: Deadline, event: OutboxEvent, now: datetime) -> None:
-    """Write the escalation once; a second attempt for the same (clock, event) is a no-op by the unique key."""
+def _outbox(deadline: Deadline, event: OutboxEvent, now: datetime, *, occurrence: int = 0) -> None:
+    """Write the message once; a second attempt for the same (clock, event, occurrence) is a no-op by the
+    unique key."""
     _, created = OutboxMessage.objects.get_or_create(
-        deadline=deadline, event=event, defaults={"created_at": now}
+        deadline=deadline, event=event, occurrence=occurrence, defaults={"created_at": now}
     )
     if created:
         dispatch_outbox_after_commit()
@@ -217,12 +219,34 @@ def deadline_meet(
     return deadline
 
 
+def _refuse_the_chased(deadline: Deadline, actor: User | None, action: str) -> None:
+    """A clock that chases an agency (an information request) is never paused, extended or cancelled by the
+    agency it chases, whatever the caller."""
+    if (
+        actor is not None
+        and not policy_for(deadline.policy).owner_may_stop
+        and actor.agency_id == deadline.owning_agency_id
+    ):
+        raise DeadlineError(
+            f"Your agency is the one this clock is waiting for, so it cannot {action} it. Answer the request, "
+            "or ask the MASH if more time is needed."
+        )
+
+
+def _tell_owner(deadline: Deadline, actor: User | None, event: OutboxEvent, cause: DeadlineEvent) -> None:
+    """Tell whoever owns the clock (its owner, else its agency's duty inbox) that someone else stopped it."""
+    if actor is not None and deadline.owner_id == actor.pk:
+        return
+    _outbox(deadline, event, cause.occurred_at, occurrence=cause.pk)
+
+
 @transaction.atomic
 def deadline_pause(
     *, deadline_id: uuid.UUID, actor: User, reason: str, context: AuditContext = SYSTEM_CONTEXT
 ) -> Deadline:
     reason = _require_reason(reason, "pause")
     deadline = _lock(deadline_id)
+    _refuse_the_chased(deadline, actor, "pause")
     if deadline.status != DeadlineStatus.RUNNING:
         raise DeadlineError(
             f"Only a running clock can be paused; this one is {deadline.get_status_display().lower()}."
@@ -235,7 +259,8 @@ def deadline_pause(
     deadline.paused_at = now
     deadline.remaining_while_paused = deadline.due_at - now
     deadline.save()
-    _event(deadline, DeadlineEventKind.PAUSED, now, actor=actor, reason=reason)
+    paused = _event(deadline, DeadlineEventKind.PAUSED, now, actor=actor, reason=reason)
+    _tell_owner(deadline, actor, OutboxEvent.PAUSED, paused)
     _audit(deadline, actor, context, "pause", reason=reason)
     return deadline
 
@@ -269,12 +294,14 @@ def deadline_cancel(
 ) -> Deadline:
     reason = _require_reason(reason, "cancel")
     deadline = _lock(deadline_id)
+    _refuse_the_chased(deadline, actor, "cancel")
     if deadline.status not in OPEN_STATUSES:
         raise DeadlineError(f"This clock is already {deadline.get_status_display().lower()}.")
     now = _db_now()
     deadline.status = DeadlineStatus.CANCELLED
     deadline.save()
-    _event(deadline, DeadlineEventKind.CANCELLED, now, actor=actor, reason=reason)
+    cancelled = _event(deadline, DeadlineEventKind.CANCELLED, now, actor=actor, reason=reason)
+    _tell_owner(deadline, actor, OutboxEvent.CANCELLED, cancelled)
     _audit(deadline, actor, context, "cancel", reason=reason)
     return deadline
 
@@ -292,6 +319,7 @@ def deadline_extend(
         raise DeadlineError("Only a manager can extend a clock.")
     reason = _require_reason(reason, "extend")
     deadline = _lock(deadline_id)
+    _refuse_the_chased(deadline, actor, "extend")
     if deadline.status != DeadlineStatus.RUNNING:
         raise DeadlineError(
             f"Only a running clock can be extended; this one is {deadline.get_status_display().lower()}."
@@ -319,6 +347,41 @@ def deadline_extend(
         data={"from": previous.isoformat(), "to": new_due_at.isoformat()},
     )
     _audit(deadline, actor, context, "extend", reason=reason, due_at=new_due_at)
+    return deadline
+
+
+@transaction.atomic
+def deadline_allocate(
+    *, deadline_id: uuid.UUID, actor: User, owner: User, context: AuditContext = SYSTEM_CONTEXT
+) -> Deadline:
+    """Give an open clock to one person of its owning agency ("take" is allocating to yourself). They are told
+    (in the app and by email), once per allocation."""
+    deadline = _lock(deadline_id)
+    if deadline.status not in OPEN_STATUSES:
+        raise DeadlineError(f"This clock is already {deadline.get_status_display().lower()}.")
+    if owner.agency_id != deadline.owning_agency_id or not owner.is_active:
+        raise DeadlineError("Choose someone who works for the agency that owns this clock.")
+    if not owner.has_any_role(*CASE_WORKER_ROLES):
+        raise DeadlineError("Choose someone whose role lets them do this work.")
+    if deadline.owner_id == owner.pk:
+        return deadline
+    now = _db_now()
+    previous = deadline.owner
+    deadline.owner = owner
+    deadline.save(update_fields=["owner", "updated_at"])
+    allocated = _event(
+        deadline,
+        DeadlineEventKind.ALLOCATED,
+        now,
+        actor=actor,
+        data={
+            "from": previous.get_full_name() if previous else "",
+            "to": owner.get_full_name() or owner.username,
+        },
+    )
+    if owner.pk != actor.pk:
+        _outbox(deadline, OutboxEvent.ASSIGNED, now, occurrence=allocated.pk)
+    _audit(deadline, actor, context, "allocate", owner=owner.username)
     return deadline
 
 
@@ -425,7 +488,7 @@ def _write_sweep_rows(
             for deadline_id, at, detected in rows
         ]
     )
-    # ON CONFLICT DO NOTHING on the unique (clock, event) key: an escalation is written once, ever.
+    # ON CONFLICT DO NOTHING on the unique (clock, event, occurrence 0) key: an escalation is written once, ever.
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(deadline_id=deadline_id, event=event, created_at=detected)

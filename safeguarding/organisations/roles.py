@@ -31,3 +31,11 @@ CASE_WORKER_ROLES = frozenset(
     }
 )
 MANAGER_ROLES = frozenset({Role.MASH_MANAGER, Role.AGENCY_MANAGER})
+# Who works the MASH front door: records referrals and custody bookings, rates, decides and runs the DRM, and
+# chases the other agencies' answers (so stops the clocks that chase them).
+MASH_ROLES = (Role.MASH_PRACTITIONER, Role.MASH_MANAGER)
+# Who answers new work for an agency that has no named owner (its duty inbox), before it escalates to the
+# agency's managers.
+PRACTITIONER_ROLES = frozenset(
+    {Role.MASH_PRACTITIONER, Role.AGENCY_PRACTITIONER, Role.URGENT_RESPONSE_WORKER}
+)

@@ -87,12 +87,15 @@ def test_manager_without_a_manager_escalates_to_the_agencys_managers(
     assert _names(recipients_for(_second_escalation(world))) == ["maggie", "sam"]
 
 
-def test_clock_without_an_owner_goes_to_the_agencys_managers(world: World, mash_manager: User) -> None:
+def test_clock_without_an_owner_warns_the_duty_inbox_and_breaches_to_the_managers(
+    world: World, mash_manager: User
+) -> None:
     warning, breach = _warning(world), _breach(world)
     Deadline.objects.filter(pk__in=[warning.deadline_id, breach.deadline_id]).update(owner=None)
     warning.refresh_from_db()
     breach.refresh_from_db()
-    assert _names(recipients_for(warning)) == ["maggie", "sam"]
+    # The agency's duty inbox (its practitioners) hears of work nobody owns; a breach goes to its managers.
+    assert _names(recipients_for(warning)) == ["alice"]
     assert _names(recipients_for(breach)) == ["maggie", "sam"]
 
 

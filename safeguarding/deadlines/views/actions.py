@@ -17,10 +17,19 @@ from audits.models import AuditAction
 from audits.services import audit_read
 from safeguarding.deadlines.access import access_deadline
 from safeguarding.deadlines.errors import DeadlineError
-from safeguarding.deadlines.forms import CancelForm, ExtendForm, MeetForm, PauseForm, ResumeForm
+from safeguarding.deadlines.forms import (
+    AllocateForm,
+    CancelForm,
+    ExtendForm,
+    MeetForm,
+    PauseForm,
+    ResumeForm,
+    TakeForm,
+)
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import policy_for
 from safeguarding.deadlines.services import (
+    deadline_allocate,
     deadline_cancel,
     deadline_extend,
     deadline_meet,
@@ -40,6 +49,8 @@ class ClockAction:
     form: type[forms.Form]
     run: Callable[[Deadline, User, dict[str, Any], AuditContext], Deadline]
     warning: bool = False
+    # What the form needs to know of the clock (who may be chosen to own it).
+    form_kwargs: Callable[[Deadline], dict[str, Any]] = lambda deadline: {}
 
 
 CLOCK_ACTIONS: dict[str, ClockAction] = {
@@ -78,6 +89,25 @@ CLOCK_ACTIONS: dict[str, ClockAction] = {
         ),
         warning=True,
     ),
+    "take": ClockAction(
+        "Take this work",
+        "Take it",
+        "taken: it is yours",
+        TakeForm,
+        lambda d, actor, data, ctx: deadline_allocate(
+            deadline_id=d.pk, actor=actor, owner=actor, context=ctx
+        ),
+    ),
+    "allocate": ClockAction(
+        "Allocate this work",
+        "Allocate",
+        "allocated",
+        AllocateForm,
+        lambda d, actor, data, ctx: deadline_allocate(
+            deadline_id=d.pk, actor=actor, owner=data["owner"], context=ctx
+        ),
+        form_kwargs=lambda deadline: {"agency": deadline.owning_agency},
+    ),
     "extend": ClockAction(
         "Extend this clock",
         "Extend clock",
@@ -94,11 +124,11 @@ CLOCK_ACTIONS: dict[str, ClockAction] = {
 def clock_action_view(request: HttpRequest, deadline_id: uuid.UUID, action: str) -> HttpResponse:
     """The services decide what is allowed; their refusal is shown in the error summary and nothing is
     saved."""
-    clock = access_deadline(request.user, deadline_id, write=True)
+    clock = access_deadline(request.user, deadline_id, action=action)
     deadline = clock.deadline
     spec = CLOCK_ACTIONS[action]
     actor = request_actor(request)
-    form = spec.form(request.POST if request.method == "POST" else None)
+    form = spec.form(request.POST if request.method == "POST" else None, **spec.form_kwargs(deadline))
     if request.method == "GET":
         audit_read(
             request,

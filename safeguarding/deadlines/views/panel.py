@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from audits.models import AuditAction
 from audits.services import audit_read
-from safeguarding.deadlines.access import access_subject, can_act_on, can_extend
+from safeguarding.deadlines.access import access_subject, can_act_on, can_allocate, can_extend, can_stop
 from safeguarding.deadlines.models import (
     OPEN_STATUSES,
     Deadline,
@@ -61,6 +61,8 @@ class ClockRow:
     can_resume: bool = False
     can_cancel: bool = False
     can_extend: bool = False
+    can_take: bool = False
+    can_allocate: bool = False
 
     @property
     def has_actions(self) -> bool:
@@ -111,12 +113,16 @@ def clock_row(deadline: Deadline, user: User, now: datetime) -> ClockRow:
         due_iso=utc_iso(deadline.due_at),
         warn_iso=utc_iso(deadline.warn_at),
     )
-    if can_act_on(user, deadline) and deadline.status in OPEN_STATUSES:
+    if deadline.status in OPEN_STATUSES:
         running_in_time = deadline.status == DeadlineStatus.RUNNING and deadline.due_at > now
-        row.can_meet = row.can_cancel = True
-        row.can_pause = running_in_time
-        row.can_resume = deadline.status == DeadlineStatus.PAUSED
+        stops = can_stop(user, deadline)
+        row.can_meet = can_act_on(user, deadline)
+        row.can_cancel = stops
+        row.can_pause = stops and running_in_time
+        row.can_resume = stops and deadline.status == DeadlineStatus.PAUSED
         row.can_extend = running_in_time and can_extend(user, deadline)
+        row.can_take = row.can_meet and deadline.owner_id != user.pk
+        row.can_allocate = can_allocate(user, deadline)
     return row
 
 
