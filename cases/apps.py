@@ -14,3 +14,10 @@ class CasesConfig(AppConfig):
         from cases.clocks import register_case_clock_subject
 
         register_case_clock_subject()
+
+        from cases.home import MENU_ITEMS, MY_CASES_SECTION
+        from safeguarding.accounts.home import home_section_register, menu_item_register
+
+        home_section_register(MY_CASES_SECTION)
+        for item in MENU_ITEMS:
+            menu_item_register(item)

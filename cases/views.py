@@ -25,20 +25,6 @@ from safeguarding.organisations.permissions import Perm
 from safeguarding.people.access import access_person
 
 
-def home_view(request: HttpRequest) -> HttpResponse:
-    actor = request_actor(request)
-    my_cases = list(case_list(user=actor, status=CaseStatus.OPEN, allocated_to=actor)[:10])
-    if my_cases:
-        audit_read(
-            request,
-            action=AuditAction.LIST,
-            object_type="case",
-            object_id=None,
-            person_ids=[c.person_id for c in my_cases],
-        )
-    return render(request, "home.html", {"my_cases": my_cases})
-
-
 def case_list_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CaseStatus.OPEN)
     if status not in CaseStatus.values and status != "all":

@@ -21,3 +21,11 @@ class PanelsConfig(AppConfig):
         from panels.clocks import register_panel_clock_subjects
 
         register_panel_clock_subjects()
+
+        from panels.home import HOME_SECTIONS, MENU_ITEMS
+        from safeguarding.accounts.home import home_section_register, menu_item_register
+
+        for section in HOME_SECTIONS:
+            home_section_register(section)
+        for item in MENU_ITEMS:
+            menu_item_register(item)

@@ -11,3 +11,11 @@ class ReferralsConfig(AppConfig):
         from referrals.clocks import register_referral_clock_subjects
 
         register_referral_clock_subjects()
+
+        from referrals.home import HOME_SECTIONS, MENU_ITEMS
+        from safeguarding.accounts.home import home_section_register, menu_item_register
+
+        for section in HOME_SECTIONS:
+            home_section_register(section)
+        for item in MENU_ITEMS:
+            menu_item_register(item)

@@ -24,7 +24,11 @@ def _information_request(user: User, request_id: uuid.UUID) -> ClockSubject:
 
 
 SUBJECT_TYPES = (
-    SubjectType(name="referral", label="referral"),
+    SubjectType(
+        name="referral",
+        label="referral",
+        url=lambda pk: reverse("referrals:detail", kwargs={"referral_id": pk}),
+    ),
     SubjectType(name="custody_booking", label="custody booking"),
     SubjectType(
         name="information_request",

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases.person_pages import person_create_view
-from cases.views import home_view
+from safeguarding.accounts.views import home_view
 from safeguarding.health import ReachableHealthCheckView
 from safeguarding.people import urls as people_urls
 

@@ -17,3 +17,9 @@ class NetworksConfig(AppConfig):
         from cases.networks.clocks import register_network_clock_subjects
 
         register_network_clock_subjects()
+
+        from cases.networks.home import HOME_SECTIONS
+        from safeguarding.accounts.home import home_section_register
+
+        for section in HOME_SECTIONS:
+            home_section_register(section)

@@ -127,6 +127,7 @@ def _referral_page(
             "actions": actions,
             "history": [r for r in panel_referral_history(referral.about, before=referral.created_at)],
             "running": is_running(actor, referral.panel),
+            "panel_visible": can_refer(actor) or is_running(actor, referral.panel),
             "is_open": referral.status in OPEN_REFERRAL_STATUSES,
             "form": form or ReferralCloseForm(),
         },

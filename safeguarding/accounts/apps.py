@@ -8,3 +8,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeguarding.accounts import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from safeguarding.accounts.home import MenuItem, menu_item_register
+
+        menu_item_register(
+            MenuItem(
+                "admin",
+                "Administration",
+                "admin:index",
+                lambda user: user.is_staff,
+                order=90,
+                current=("admin",),
+            )
+        )

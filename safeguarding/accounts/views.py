@@ -1,18 +1,25 @@
 import base64
 import logging
+from dataclasses import dataclass
 
 import segno
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audits.models import AuditAction
+from audits.services import audit_read
 from safeguarding.accounts.forms import SignInForm, TwoFactorCodeForm
+from safeguarding.accounts.home import HomePage, home_sections
 from safeguarding.accounts.services import is_two_factor_verified, totp_device_confirm, totp_device_for_setup
+from safeguarding.organisations.access import reads_case_data
+from safeguarding.organisations.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +95,29 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
+
+
+@dataclass(frozen=True)
+class _HomePart:
+    template_name: str
+    part: dict[str, object]
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's work, as their roles shape it: the registered sections that are for them, most
+    urgent first, and one audit row naming every person the page shows."""
+    assert isinstance(request.user, User)
+    page = HomePage(actor=request.user, now=timezone.now())
+    parts = []
+    for section in home_sections():
+        part = section.context(page)
+        if part is not None:
+            parts.append(_HomePart(section.template_name, dict(part)))
+    shown = list(dict.fromkeys(pid for p in parts for pid in p.part.get("person_ids", []) or []))  # type: ignore[attr-defined]
+    if shown:
+        audit_read(request, action=AuditAction.LIST, object_type="home", object_id=None, person_ids=shown)
+    return render(
+        request,
+        "home.html",
+        {"parts": parts, "reads_case_data": reads_case_data(request.user), "now_iso": page.now.isoformat()},
+    )

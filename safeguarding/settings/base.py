@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "safeguarding.deadlines.context_processors.deadlines",
+                "safeguarding.accounts.context_processors.menu",
             ],
         },
     },
