@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from cases.models import LawfulBasis
+from cases.networks.forms import GradingForm
 from referrals.choices import (
     AppropriateAdult,
     Concern,
@@ -444,7 +445,7 @@ class RateForm(forms.Form):
         field.queryset = agencies
 
 
-class InformationAnswerForm(forms.Form):
+class InformationAnswerForm(GradingForm):
     answer = forms.CharField(
         label="Your agency's answer",
         help_text="What your records show. Only the MASH sees it unless you share it below.",
@@ -455,8 +456,18 @@ class InformationAnswerForm(forms.Form):
             "max_length": f"The answer must be {NARRATIVE_MAX:,} characters or fewer",
         },
     )
+    answer_source = forms.CharField(
+        label="Where does the answer come from?",
+        help_text="The records or people you checked, for example the Police National Computer and local intelligence.",
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={
+            "required": "Enter where your answer comes from",
+            "max_length": "The source must be 300 characters or fewer",
+        },
+    )
     share_with = forms.ModelMultipleChoiceField(
-        label="Share your answer with other agencies asked (optional)",
+        label="Share your answer with other agencies asked",
         help_text="Only if they need to know. The MASH always sees it.",
         queryset=Agency.objects.none(),
         required=False,

@@ -5,6 +5,13 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import LawfulBasis
+from cases.networks.models import (
+    HandlingCode,
+    InformationGrade,
+    SourceGrade,
+    describe_grading,
+    describe_handling,
+)
 from referrals.choices import (
     AppropriateAdult,
     Concern,
@@ -18,7 +25,7 @@ from referrals.choices import (
     ReferralStatus,
 )
 from safeguarding.common.models import TimeStampedModel, UUIDModel
-from safeguarding.organisations.models import Agency, LocalAuthority
+from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
 
 NARRATIVE_MAX = 10_000
 
@@ -132,6 +139,16 @@ class InformationRequest(UUIDModel):
     )
     # Besides the MASH and the answering agency, who may read the answer: the answering agency decides.
     answer_shared_with = models.ManyToManyField(Agency, blank=True, related_name="+")
+    # Where the answer comes from, and for police intelligence its 3x5x2 grading and handling code; a C code
+    # names the agency types the answer may go to beyond the MASH (which asked, and always reads it).
+    answer_source = models.CharField(max_length=300, blank=True)
+    source_grade = models.CharField(max_length=1, choices=SourceGrade.choices, blank=True)
+    information_grade = models.CharField(max_length=1, choices=InformationGrade.choices, blank=True)
+    handling_code = models.CharField(max_length=1, choices=HandlingCode.choices, blank=True)
+    handling_agency_types = ArrayField(
+        models.CharField(max_length=32, choices=AgencyType.choices), default=list, blank=True
+    )
+    handling_conditions = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -143,6 +160,10 @@ class InformationRequest(UUIDModel):
                 condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
                 name="answered_request_has_answer",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(handling_code="C") | ~models.Q(handling_agency_types=[]),
+                name="request_conditions_name_agencies",
+            ),
         ]
         indexes = [
             # An agency's queue: its unanswered requests.
@@ -153,6 +174,14 @@ class InformationRequest(UUIDModel):
 
     def __str__(self) -> str:
         return f"Request to {self.agency_id}"
+
+    @property
+    def grading(self) -> str:
+        return describe_grading(self.source_grade, self.information_grade)
+
+    @property
+    def handling(self) -> str:
+        return describe_handling(self.handling_code, self.handling_agency_types, self.handling_conditions)
 
 
 class MashDecision(TimeStampedModel):

@@ -30,7 +30,12 @@ def information_answers_visible_to(*, user: User, referral: Referral) -> list[In
         "agency", "answered_by"
     )
     if user.agency_id != referral.mash_agency_id:
-        queryset = queryset.filter(Q(agency_id=user.agency_id) | Q(answer_shared_with=user.agency_id))
+        assert user.agency is not None
+        # Shared with the agency, and (for a C-coded answer) an agency type its conditions name.
+        shared = Q(answer_shared_with=user.agency_id) & (
+            ~Q(handling_code="C") | Q(handling_agency_types__contains=[user.agency.agency_type])
+        )
+        queryset = queryset.filter(Q(agency_id=user.agency_id) | shared)
     return list(queryset.distinct().order_by("agency__name"))
 
 

@@ -150,7 +150,50 @@ DIRECTION_FROM_PERSON = "from_person"
 DIRECTION_TO_PERSON = "to_person"
 
 
-class LinkForm(forms.Form):
+class GradingForm(forms.Form):
+    """The 3x5x2 grading and handling code of police intelligence: a link's, or an agency's answer's. A C code
+    names the agencies it may go to; with any other code the list is dropped."""
+
+    source_grade = forms.ChoiceField(
+        label="Source evaluation (3x5x2)",
+        choices=[("", "Not graded"), *SourceGrade.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    information_grade = forms.ChoiceField(
+        label="Intelligence assessment (3x5x2)",
+        choices=[("", "Not graded"), *InformationGrade.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    handling_code = forms.ChoiceField(
+        label="Handling code",
+        choices=[("", "None"), *HandlingCode.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    handling_agency_types = forms.MultipleChoiceField(
+        label="Agencies it may be shared with (handling code C only)",
+        choices=AgencyType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    handling_conditions = forms.CharField(
+        label="Handling conditions",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+        error_messages={"max_length": "The conditions must be 300 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("handling_code") != HandlingCode.CONDITIONS:
+            cleaned["handling_agency_types"] = []
+        return cleaned
+
+
+class LinkForm(GradingForm):
     direction = forms.ChoiceField(
         label="Which way round is the link?",
         help_text="It matters for links with a direction: a suspected exploiter is recorded from the adult to the child.",
@@ -199,43 +242,6 @@ class LinkForm(forms.Form):
         widget=_date_input(),
         error_messages={"invalid": "Last seen must be a real date"},
     )
-    source_grade = forms.ChoiceField(
-        label="Source evaluation (3x5x2)",
-        choices=[("", "Not graded"), *SourceGrade.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    information_grade = forms.ChoiceField(
-        label="Intelligence assessment (3x5x2)",
-        choices=[("", "Not graded"), *InformationGrade.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    handling_code = forms.ChoiceField(
-        label="Handling code",
-        choices=[("", "None"), *HandlingCode.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    handling_agency_types = forms.MultipleChoiceField(
-        label="Agencies a C-coded link may be shared with",
-        choices=AgencyType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    handling_conditions = forms.CharField(
-        label="Handling conditions",
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input"}),
-        error_messages={"max_length": "The conditions must be 300 characters or fewer"},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("handling_code") != HandlingCode.CONDITIONS:
-            cleaned["handling_agency_types"] = []
-        return cleaned
 
     def link_data(self) -> LinkData:
         data = self.cleaned_data

@@ -107,6 +107,24 @@ class HandlingCode(models.TextChoices):
     CONDITIONS = "C", "C: lawful sharing permitted with conditions"
 
 
+def describe_grading(source_grade: str, information_grade: str) -> str:
+    """A 3x5x2 grading as practitioners write it ("2B"), or "Not graded"."""
+    if not (source_grade or information_grade):
+        return "Not graded"
+    return f"{source_grade or '-'}{information_grade or '-'}"
+
+
+def describe_handling(handling_code: str, agency_types: list[str], conditions: str) -> str:
+    """A handling code in words: P, or C with the agencies it may go to and its conditions."""
+    if handling_code == HandlingCode.CONDITIONS:
+        agencies = ", ".join(str(AgencyType(t).label) for t in agency_types)
+        more = f". {conditions}" if conditions else ""
+        return f"C: shared only with {agencies}{more}"
+    if handling_code == HandlingCode.LAWFUL_SHARING:
+        return "P: lawful sharing permitted"
+    return "None"
+
+
 class Link(UUIDModel):
     """A dated, sourced, graded link between two people, a person and a context, or two contexts."""
 

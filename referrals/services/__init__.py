@@ -11,7 +11,7 @@ from referrals.services.custody import (
 )
 from referrals.services.decision import DECISIONS_THAT_OPEN_A_CASE, mash_decision_record
 from referrals.services.drm_outcomes import drm_outcome_record
-from referrals.services.information import information_request_answer, referral_rate
+from referrals.services.information import AnswerGrading, information_request_answer, referral_rate
 from referrals.services.intake import (
     IdempotencyKeyReused,
     mash_agency_for,
@@ -24,6 +24,7 @@ from referrals.services.urgent_response import urgent_contact_record
 __all__ = [
     "DECISIONS_THAT_OPEN_A_CASE",
     "MASH_ROLES",
+    "AnswerGrading",
     "IdempotencyKeyReused",
     "custody_booking_create",
     "custody_booking_get_or_create",

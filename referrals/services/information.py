@@ -2,12 +2,15 @@
 checks, each request with a clock by rating; the asked agency answers and chooses whom the answer is shared
 with."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from audits.context import AuditContext
 from audits.models import AuditAction
+from cases.networks.models import HandlingCode
 from referrals.choices import RagRating, ReferralStatus
 from referrals.models import InformationRequest, Referral
 from referrals.services._common import (
@@ -81,6 +84,17 @@ def referral_rate(
     return created
 
 
+@dataclass(frozen=True)
+class AnswerGrading:
+    """Police intelligence's 3x5x2 grading and handling code, as an answer carries it (blank: not graded)."""
+
+    source_grade: str = ""
+    information_grade: str = ""
+    handling_code: str = ""
+    handling_agency_types: tuple[str, ...] = ()
+    handling_conditions: str = ""
+
+
 @transaction.atomic(durable=True)
 def information_request_answer(
     *,
@@ -89,15 +103,40 @@ def information_request_answer(
     request: InformationRequest,
     answer: str,
     share_with: list[Agency],
+    source: str = "",
+    grading: AnswerGrading = AnswerGrading(),
 ) -> InformationRequest:
+    """The asked agency's answer, with where it comes from and, for police intelligence, its 3x5x2 grading
+    and handling code. A C code keeps the answer from every agency type its conditions do not name: sharing
+    with one of those is refused, not quietly dropped."""
     if actor.agency_id != request.agency_id:
         raise PermissionRefused("Only the agency asked can answer this request.")
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if locked.answered_at is not None:
         raise ApplicationError("This request has already been answered.")
+    errors: dict[str, str] = {}
     if not answer.strip():
-        raise ValidationError({"answer": "Enter your agency's answer"})
+        errors["answer"] = "Enter your agency's answer"
+    if not source.strip():
+        errors["answer_source"] = "Enter where your answer comes from"
+    if grading.handling_code == HandlingCode.CONDITIONS:
+        if not grading.handling_agency_types:
+            errors["handling_agency_types"] = "Select the agencies a C-coded answer may be shared with"
+        elif excluded := [a.name for a in share_with if a.agency_type not in grading.handling_agency_types]:
+            errors["share_with"] = (
+                f"The handling code's conditions do not allow sharing with {', '.join(excluded)}"
+            )
+    if errors:
+        raise ValidationError(errors)
     locked.answer = answer
+    locked.answer_source = source.strip()[:300]
+    locked.source_grade = grading.source_grade
+    locked.information_grade = grading.information_grade
+    locked.handling_code = grading.handling_code
+    locked.handling_agency_types = (
+        list(grading.handling_agency_types) if grading.handling_code == HandlingCode.CONDITIONS else []
+    )
+    locked.handling_conditions = grading.handling_conditions.strip()[:300]
     locked.answered_at = timezone.now()
     locked.answered_by = actor
     locked.full_clean()
@@ -116,5 +155,6 @@ def information_request_answer(
         request.pk,
         request.referral.person_id,
         answered=True,
+        handling=locked.handling_code,
     )
     return locked

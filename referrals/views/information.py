@@ -15,7 +15,7 @@ from referrals.access import access_information_request, access_referral_to_mana
 from referrals.choices import ReferralStatus
 from referrals.forms import InformationAnswerForm, RateForm
 from referrals.selectors import REQUEST_SUBJECT, agencies_asked, information_requests_for
-from referrals.services import information_request_answer, referral_rate
+from referrals.services import AnswerGrading, information_request_answer, referral_rate
 from referrals.views._common import audit_referral_viewed, audited_clock_panel, concern_labels
 from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.common.forms import form_errors_from
@@ -94,6 +94,14 @@ def request_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
                 request=info_request,
                 answer=form.cleaned_data["answer"],
                 share_with=list(form.cleaned_data["share_with"]),
+                source=form.cleaned_data["answer_source"],
+                grading=AnswerGrading(
+                    source_grade=form.cleaned_data.get("source_grade", ""),
+                    information_grade=form.cleaned_data.get("information_grade", ""),
+                    handling_code=form.cleaned_data.get("handling_code", ""),
+                    handling_agency_types=tuple(form.cleaned_data.get("handling_agency_types") or ()),
+                    handling_conditions=form.cleaned_data.get("handling_conditions", ""),
+                ),
             )
         except (ValidationError, ApplicationError) as error:
             form_errors_from(form, error)

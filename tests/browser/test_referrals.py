@@ -205,6 +205,7 @@ def _answer_request(session: BrowserSession, user: User, answer: str, share_with
     assert_error_summary(page, "Enter your agency's answer")
     session.check(f"{user.username}'s information request with an error")
     page.get_by_label("Your agency's answer").fill(answer)
+    page.get_by_label("Where does the answer come from?").fill("Our case records")
     if share_with:
         page.get_by_role("group", name=re.compile("Share your answer")).get_by_label(share_with).check()
     page.get_by_role("button", name="Send answer").click()

@@ -43,7 +43,8 @@ def _rated(front: Front, key: str = "rated") -> Referral:
 def _answer_as_health(front: Front, referral: Referral, *, share_with: list[str]) -> None:
     request = InformationRequest.objects.get(referral=referral, agency=front.health)
     response = verified_client(front.health_officer).post(
-        f"/referrals/requests/{request.pk}/", {"answer": HEALTH_ANSWER, "share_with": share_with}
+        f"/referrals/requests/{request.pk}/",
+        {"answer": HEALTH_ANSWER, "answer_source": "GP and ED records", "share_with": share_with},
     )
     assert response.status_code == 302, re.findall(
         r"error-summary__list.*?</ul>", response.content.decode(), re.S
@@ -116,7 +117,8 @@ def test_an_answer_can_only_be_shared_with_agencies_asked(front: Front) -> None:
     )
     request = InformationRequest.objects.get(referral=referral)
     response = verified_client(front.health_officer).post(
-        f"/referrals/requests/{request.pk}/", {"answer": HEALTH_ANSWER, "share_with": [str(world.police.pk)]}
+        f"/referrals/requests/{request.pk}/",
+        {"answer": HEALTH_ANSWER, "answer_source": "GP records", "share_with": [str(world.police.pk)]},
     )
     assert response.status_code == 200
     assert "Select agencies from the list" in response.content.decode()
@@ -213,6 +215,7 @@ def test_the_mash_reads_every_request_of_its_referral_but_only_the_agency_asked_
         request=request,
         answer="Known to police.",
         share_with=[],
+        source="Police National Computer",
     )
     assert "Known to police." in alice.get(f"/referrals/requests/{request.pk}/").content.decode()
     # Once answered, the agency cannot answer again.

@@ -150,6 +150,7 @@ def test_information_gathering_answers_are_need_to_know(front: Front) -> None:
         request=health_request,
         answer="Two ED attendances.",
         share_with=[],
+        source="ED records",
     )
     assert information_answers_visible_to(user=world.police_officer, referral=referral) == []
     assert [r.agency_id for r in information_answers_visible_to(user=world.mash, referral=referral)] == [
@@ -264,3 +265,63 @@ def test_a_referrer_agency_outside_the_authority_is_refused_on_every_path(front:
         new_referral(front, referrer_agency=other)
     assert "referrer_agency" in error.value.message_dict
     assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_graded_c_coded_answer_goes_only_where_its_conditions_allow(front: Front) -> None:
+    from referrals.services import AnswerGrading
+
+    world = front.world
+    referral = new_referral(front)
+    referral_rate(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        rag_rating="red",
+        agencies=[world.police, world.housing, front.health],
+    )
+    police_request = InformationRequest.objects.get(referral=referral, agency=world.police)
+    grading = AnswerGrading(
+        source_grade="2",
+        information_grade="B",
+        handling_code="C",
+        handling_agency_types=("health",),
+        handling_conditions="Not to be disclosed to the family.",
+    )
+    with pytest.raises(ValidationError) as refused:
+        information_request_answer(
+            actor=world.police_officer,
+            context=SYSTEM_CONTEXT,
+            request=police_request,
+            answer="Seen with a known dealer.",
+            share_with=[world.housing, front.health],
+            source="Local intelligence",
+            grading=grading,
+        )
+    assert refused.value.message_dict == {
+        "share_with": ["The handling code's conditions do not allow sharing with Northbridge Housing"]
+    }
+    police_request.refresh_from_db()
+    assert police_request.answered_at is None
+    information_request_answer(
+        actor=world.police_officer,
+        context=SYSTEM_CONTEXT,
+        request=police_request,
+        answer="Seen with a known dealer.",
+        share_with=[front.health],
+        source="Local intelligence",
+        grading=grading,
+    )
+    police_request.refresh_from_db()
+    assert (police_request.grading, police_request.handling) == (
+        "2B",
+        "C: shared only with Health. Not to be disclosed to the family.",
+    )
+    assert [r.pk for r in information_answers_visible_to(user=front.health_officer, referral=referral)] == [
+        police_request.pk
+    ]
+    # Even shared by mistake (say, through the admin), the conditions keep it from housing.
+    police_request.answer_shared_with.add(world.housing)
+    assert information_answers_visible_to(user=world.housing_officer, referral=referral) == []
+    # The MASH, which asked, always reads it, with its grading.
+    assert information_answers_visible_to(user=world.mash, referral=referral) == [police_request]

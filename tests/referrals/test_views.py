@@ -501,6 +501,7 @@ def test_rate_ask_agencies_and_answer_in_their_own_queue(world: World, front: Fr
         f"/referrals/requests/{housing_request.pk}/",
         {
             "answer": "Family placed in temporary accommodation in March.",
+            "answer_source": "Housing register",
             "share_with": [str(world.police.pk)],
         },
     )
@@ -545,8 +546,16 @@ def test_bad_rating_and_bad_answer_save_nothing(world: World, front: Front, alic
     request = InformationRequest.objects.get()
     bob = verified_client(world.police_officer)
     for data, expected in (
-        ({"answer": ""}, [("id_answer", "Enter your agency's answer")]),
-        ({"answer": "x" * 10_001}, [("id_answer", "The answer must be 10,000 characters or fewer")]),
+        ({"answer": "", "answer_source": "PNC"}, [("id_answer", "Enter your agency's answer")]),
+        (
+            {"answer": "x" * 10_001, "answer_source": "PNC"},
+            [("id_answer", "The answer must be 10,000 characters or fewer")],
+        ),
+        ({"answer": "Known"}, [("id_answer_source", "Enter where your answer comes from")]),
+        (
+            {"answer": "Known", "answer_source": "PNC", "handling_code": "C"},
+            [("id_handling_agency_types", "Select the agencies a C-coded answer may be shared with")],
+        ),
     ):
         response = bob.post(f"/referrals/requests/{request.pk}/", data)
         assert error_summary(response.content.decode()) == expected

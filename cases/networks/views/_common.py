@@ -12,13 +12,13 @@ from cases.networks.access import (
 from cases.networks.forms import (
     NetworkFilterForm,
 )
-from cases.networks.models import Context, HandlingCode, Link, LinkStatus
+from cases.networks.models import Context, Link, LinkStatus, describe_grading, describe_handling
 from cases.networks.selectors import (
     Neighbourhood,
     NodeKey,
     neighbourhood,
 )
-from safeguarding.organisations.models import AgencyType, User
+from safeguarding.organisations.models import User
 from safeguarding.people.models import Person
 
 
@@ -43,19 +43,11 @@ class _Row:
 
 
 def _grading(link: Link) -> str:
-    if not (link.source_grade or link.information_grade):
-        return "Not graded"
-    return f"{link.source_grade or '-'}{link.information_grade or '-'}"
+    return describe_grading(link.source_grade, link.information_grade)
 
 
 def _handling(link: Link) -> str:
-    if link.handling_code == HandlingCode.CONDITIONS:
-        agencies = ", ".join(AgencyType(t).label for t in link.handling_agency_types)
-        conditions = f". {link.handling_conditions}" if link.handling_conditions else ""
-        return f"C: shared only with {agencies}{conditions}"
-    if link.handling_code == HandlingCode.LAWFUL_SHARING:
-        return "P: lawful sharing permitted"
-    return "None"
+    return describe_handling(link.handling_code, link.handling_agency_types, link.handling_conditions)
 
 
 def _rows(graph: Neighbourhood, *, may_record: bool) -> list[_Row]:
