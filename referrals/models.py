@@ -67,6 +67,11 @@ class Referral(UUIDModel):
     # SHA-256 of the API request that made it: a retry with the same key must send the same request, and a
     # different request under a used key is refused rather than silently answered with the first referral.
     request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Received while another referral about the same child was still open: linked to it, decided with it
+    # (one decision clock, which everyone sees), unless the MASH makes it a new episode of its own.
+    linked_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_referrals"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -79,6 +84,9 @@ class Referral(UUIDModel):
                 name="referral_reason_when_consent_not_sought",
             ),
             models.CheckConstraint(condition=~models.Q(concerns=[]), name="referral_has_a_concern"),
+            models.CheckConstraint(
+                condition=~models.Q(linked_to=models.F("pk")), name="referral_not_linked_to_itself"
+            ),
         ]
         indexes = [
             # MASH queue: an authority's referrals by status, newest first.

@@ -22,6 +22,7 @@ urlpatterns = [
         name="custody-clocks",
     ),
     path("<uuid:referral_id>/rate/", information.rate_view, name="rate"),
+    path("<uuid:referral_id>/new-episode/", referral.referral_new_episode_view, name="new-episode"),
     path("<uuid:referral_id>/decision/", decision.decision_view, name="decision"),
     path("<uuid:referral_id>/urgent-contact/", urgent_response.urgent_contact_view, name="urgent-contact"),
 ]

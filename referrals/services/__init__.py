@@ -2,7 +2,6 @@
 audit row; clocks start from the real-world event time (the custody booking, the receipt of the referral)
 and are met by the recorded work."""
 
-from referrals.access import MASH_ROLES
 from referrals.services._common import referral_grant_agency
 from referrals.services.custody import (
     custody_booking_create,
@@ -18,8 +17,10 @@ from referrals.services.intake import (
     referral_create,
     referral_find_existing,
     referral_get_or_create,
+    referral_new_episode,
 )
 from referrals.services.urgent_response import urgent_contact_record
+from safeguarding.organisations.roles import MASH_ROLES
 
 __all__ = [
     "DECISIONS_THAT_OPEN_A_CASE",
@@ -37,6 +38,7 @@ __all__ = [
     "referral_find_existing",
     "referral_get_or_create",
     "referral_grant_agency",
+    "referral_new_episode",
     "referral_rate",
     "urgent_contact_record",
 ]

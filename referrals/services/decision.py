@@ -3,6 +3,7 @@ response starts the 48-hour clock."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audits.context import AuditContext
 from audits.models import AuditAction
@@ -130,5 +131,26 @@ def mash_decision_record(
         )
     if outcome == DecisionOutcome.EXPLOITATION_AND_RISK_PANEL:
         _refer_to_panel(actor, context, locked, rationale)
+    _decide_linked(locked, decision, actor=actor, context=context)
     audit(actor, context, AuditAction.UPDATE, "referral", locked.pk, locked.person_id, decision=outcome)
     return decision
+
+
+def _decide_linked(referral: Referral, decision: MashDecision, *, actor: User, context: AuditContext) -> None:
+    """The referrals linked to this one (received about the child while it was open) are decided with it."""
+    received = timezone.localtime(referral.received_at).strftime("%-d %B %Y %H:%M")
+    for linked in Referral.objects.select_for_update().filter(
+        linked_to=referral, status__in=[ReferralStatus.RECEIVED, ReferralStatus.GATHERING]
+    ):
+        linked.status = ReferralStatus.DECIDED
+        linked.case = referral.case
+        linked.save(update_fields=["status", "case", "updated_at"])
+        MashDecision.objects.create(
+            referral=linked,
+            outcome=decision.outcome,
+            rationale=f"Decided with the referral received {received}: {decision.rationale}"[:4000],
+            decided_by=actor,
+            decided_at=decision.decided_at,
+            referrer_notified_at=decision.decided_at,
+        )
+        audit(actor, context, AuditAction.UPDATE, "referral", linked.pk, linked.person_id, decision="linked")

@@ -16,6 +16,7 @@ from audits.services import audit_event_record
 from referrals.choices import Concern, Consent, DrmItemKind, ReferralSource
 from referrals.drm import next_drm_date
 from referrals.models import DrmItem, Referral
+from referrals.selectors import OPEN_REFERRAL_STATUSES
 from referrals.services._common import (
     CLOCK_SKEW_ALLOWANCE,
     clock_subject,
@@ -34,7 +35,15 @@ from safeguarding.people.services import (
 )
 
 # Loaded objects the service sets itself: checking each one exists would be a query apiece.
-REFERRAL_RELATIONS = ["local_authority", "mash_agency", "person", "case", "referrer_agency", "created_by"]
+REFERRAL_RELATIONS = [
+    "local_authority",
+    "mash_agency",
+    "person",
+    "case",
+    "referrer_agency",
+    "created_by",
+    "linked_to",
+]
 
 
 class IdempotencyKeyReused(ApplicationError):
@@ -116,6 +125,44 @@ def _person_create_in_home_authority(
     )
 
 
+def _start_decision_clock(referral: Referral, *, actor: User, context: AuditContext) -> None:
+    deadline_start(
+        policy=PolicyCode.MASH_DECISION,
+        subject=clock_subject(referral),
+        started_at=referral.received_at,
+        owning_agency=referral.mash_agency,
+        owner=actor if actor.agency_id == referral.mash_agency_id else None,
+        actor=actor,
+        context=context,
+    )
+
+
+@transaction.atomic(durable=True)
+def referral_new_episode(*, actor: User, context: AuditContext, referral: Referral) -> Referral:
+    """The MASH decides a linked referral is a new episode: it leaves the referral it was linked to and gets
+    its own decision clock, from when it was received."""
+    require_mash(actor)
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.linked_to_id is None:
+        raise ApplicationError("This referral is not linked to another.")
+    if locked.status not in OPEN_REFERRAL_STATUSES:
+        raise ApplicationError("This referral has been decided.")
+    earlier = locked.linked_to_id
+    locked.linked_to = None
+    locked.save(update_fields=["linked_to", "updated_at"])
+    _start_decision_clock(locked, actor=actor, context=context)
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="referral",
+        object_id=locked.pk,
+        person_ids=[locked.person_id],
+        context=context,
+        changes={"linked_to": [str(earlier), None], "new_episode": True},
+    )
+    return locked
+
+
 def referral_write(
     *,
     actor: User,
@@ -139,10 +186,23 @@ def referral_write(
             person = _person_create_in_home_authority(
                 actor=actor, context=context, mash_agency=mash_agency, data=new_person_data
             )
+    # Another referral about the child still open: this one joins it rather than starting a second decision
+    # clock beside it (referral_new_episode separates them if the MASH decides it is a new episode).
+    open_referral = (
+        Referral.objects.filter(
+            person=person,
+            local_authority_id=mash_agency.local_authority_id,
+            status__in=OPEN_REFERRAL_STATUSES,
+            linked_to__isnull=True,
+        )
+        .order_by("received_at")
+        .first()
+    )
     referral = Referral(
         local_authority_id=mash_agency.local_authority_id,
         mash_agency=mash_agency,
         person=person,
+        linked_to=open_referral,
         created_by=actor,
         idempotency_key=idempotency_key,
         request_fingerprint=request_fingerprint,
@@ -155,15 +215,8 @@ def referral_write(
     referral_grant_agency(referral=referral, agency=mash_agency, write=True)
     if referral.referrer_agency is not None and referral.referrer_agency_id != mash_agency.pk:
         referral_grant_agency(referral=referral, agency=referral.referrer_agency, write=False, person=False)
-    deadline_start(
-        policy=PolicyCode.MASH_DECISION,
-        subject=clock_subject(referral),
-        started_at=referral.received_at,
-        owning_agency=mash_agency,
-        owner=actor if actor.agency_id == mash_agency.pk else None,
-        actor=actor,
-        context=context,
-    )
+    if open_referral is None:
+        _start_decision_clock(referral, actor=actor, context=context)
     if referral.source == ReferralSource.COUNTY_LINES_REPORT or Concern.COUNTY_LINES in referral.concerns:
         # County lines police reports go to the next Daily Risk Management Meeting from day one (seed 5.3.1).
         DrmItem.objects.create(

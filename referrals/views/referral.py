@@ -2,18 +2,22 @@
 
 import uuid
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from referrals.access import access_referral, can_manage_referral
+from audits.context import AuditContext
+from referrals.access import access_referral, access_referral_to_manage, can_manage_referral
 from referrals.selectors import (
     CUSTODY_SUBJECT,
     REFERRAL_SUBJECT,
     information_answers_visible_to,
     information_requests_for,
+    referrals_visible_to,
 )
+from referrals.services import referral_new_episode
 from referrals.views._common import (
     audit_referral_viewed,
     audited_clock_panel,
@@ -24,7 +28,7 @@ from referrals.views._common import (
     panel_row,
     related_or_none,
 )
-from safeguarding.common.errors import NotFound
+from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.access import request_actor
 
@@ -54,10 +58,33 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "answers": information_answers_visible_to(user=actor, referral=referral),
             "moments": list(referral.reachable_moments.select_related("recorded_by")),
             "can_manage": can_manage_referral(actor, referral),
+            # Received about the child while another referral was open (or received while this one was): the
+            # ones this user may see, for the "linked" banner.
+            "linked_to": referrals_visible_to(actor).filter(pk=referral.linked_to_id).first()
+            if referral.linked_to_id
+            else None,
+            "linked_referrals": list(
+                referrals_visible_to(actor).filter(linked_to=referral).order_by("received_at")
+            ),
             "can_see_urgent": urgent_row is not None and referral.mash_agency_id == actor.agency_id,
             **clocks,
         },
     )
+
+
+@require_POST
+def referral_new_episode_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """The MASH decides a linked referral is a new episode: it gets its own decision clock."""
+    referral = access_referral_to_manage(request.user, referral_id)
+    try:
+        referral_new_episode(
+            actor=request_actor(request), context=AuditContext.from_request(request), referral=referral
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "This referral is now a new episode, with its own decision clock.")
+    return redirect("referrals:detail", referral_id=referral.pk)
 
 
 @require_GET

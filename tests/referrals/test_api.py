@@ -594,18 +594,22 @@ def test_creating_a_referral_about_a_known_person_has_an_exact_query_count(world
     """A transactional test, so the service's own BEGIN and COMMIT are what a request really sends."""
     client = token_client(world.mash)
     body = referral_body(person=MISSING, person_id=str(world.case.person.pk))
-    _post(client, REFERRALS, referral_body(person=MISSING, person_id=str(world.case.person.pk)))  # warm-up
+    # Warm-up about another child: a second referral about the same one would join the first (linked_to).
+    other = factories.open_case(world.mash, family_name="Warmup").person
+    _post(client, REFERRALS, referral_body(person=MISSING, person_id=str(other.pk)))
     with CaptureQueriesContext(connection) as context:
         response = _post(client, REFERRALS, body, key="count-me")
     assert response.status_code == 201
-    # token with its user; the person with its access check; BEGIN; the referral; its two grants to the MASH
-    # (one INSERT); the person's grants (one INSERT, conflicts ignored); the clock's savepoint, the database
-    # clock, the clock, its started event, its audit row, release; the referral's audit row; COMMIT
-    assert len(context.captured_queries) == 14, [q["sql"][:80] for q in context.captured_queries]
+    # token with its user; the person with its access check; BEGIN; whether another referral about the child
+    # is open; the referral; its two grants to the MASH (one INSERT); the person's grants (one INSERT,
+    # conflicts ignored); the clock's savepoint, the database clock, the clock, its started event, its audit
+    # row, release; the referral's audit row; COMMIT
+    assert len(context.captured_queries) == 15, [q["sql"][:80] for q in context.captured_queries]
     assert Deadline.objects.filter(subject_id=response.json()["id"]).count() == 1
 
     with CaptureQueriesContext(connection) as context:
         retry = _post(client, REFERRALS, body, key="count-me")
     assert retry.status_code == 200 and retry.json()["id"] == response.json()["id"]
-    # token; person; BEGIN; the INSERT the key refuses; ROLLBACK; the referral the key made; the retry's audit
-    assert len(context.captured_queries) == 7, [q["sql"][:80] for q in context.captured_queries]
+    # token; person; BEGIN; whether another referral about the child is open; the INSERT the key refuses;
+    # ROLLBACK; the referral the key made; the retry's audit
+    assert len(context.captured_queries) == 8, [q["sql"][:80] for q in context.captured_queries]
