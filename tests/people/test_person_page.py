@@ -41,3 +41,36 @@ def test_add_a_person_and_open_a_case_is_still_among_the_person_pages(world: Wor
     assert response.status_code == 200
     assert response.resolver_match.namespace == "people"
     assert "Save person and open case" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_adding_a_person_who_is_already_recorded_offers_the_existing_record_first(world: World) -> None:
+    from cases.models import Case
+    from safeguarding.people.models import Person
+    from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, SENTINEL_NHS_NUMBER
+
+    sentinel = world.case.person
+    form = {
+        "person-given_name": SENTINEL_GIVEN_NAME,
+        "person-family_name": SENTINEL_FAMILY_NAME,
+        "person-date_of_birth": sentinel.date_of_birth.isoformat() if sentinel.date_of_birth else "",
+        "person-sex": "F",
+        "person-ethnicity": "WBRI",
+        "person-education_status": "on_roll",
+        "person-nhs_number": SENTINEL_NHS_NUMBER,
+        "case-risk_level": "high",
+        "case-exploitation_types": ["criminal"],
+        "case-summary": "Seen at the station again.",
+    }
+    alice = verified_client(world.mash)
+    offered = alice.post("/people/add/", form)
+    page = offered.content.decode()
+    assert offered.status_code == 200 and "This person may already be recorded" in page
+    assert f"/people/{sentinel.pk}/" in page and "None of these: add as a new person" in page
+    assert Person.objects.filter(family_name=SENTINEL_FAMILY_NAME).count() == 1
+    # Someone else after all (a different NHS number): added once the practitioner says so.
+    other = {**form, "person-nhs_number": "", "confirm_new": "yes"}
+    made = alice.post("/people/add/", other)
+    assert made.status_code == 302
+    assert Person.objects.filter(family_name=SENTINEL_FAMILY_NAME).count() == 2
+    assert Case.objects.filter(person__family_name=SENTINEL_FAMILY_NAME).count() == 2
