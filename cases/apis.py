@@ -54,6 +54,8 @@ class CaseFieldsSerializer(serializers.Serializer):
 
 
 class CaseListCreateApi(APIView):
+    # Declared so the schema documents the paginated envelope the list answers with.
+    pagination_class = LimitOffsetPagination
     class CaseCreateSerializer(CaseFieldsSerializer):
         person_id = serializers.UUIDField(
             required=False, help_text="An existing person shared with your agency."
@@ -71,7 +73,7 @@ class CaseListCreateApi(APIView):
         if status_filter and status_filter not in CaseStatus.values:
             raise serializers.ValidationError({"status": [f"Must be one of {', '.join(CaseStatus.values)}."]})
         queryset = case_list(user=request.user, status=status_filter)
-        paginator = LimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         if page:
             audit_read(

@@ -32,3 +32,5 @@ urlpatterns = [
     path("healthz", ReachableHealthCheckView.as_view(), name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "safeguarding.common.api.api_aware_not_found"
