@@ -58,7 +58,7 @@ def document_standard_errors(result: dict[str, Any], **kwargs: Any) -> dict[str,
     """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS): every operation documents the standard
     error responses it does not already describe."""
     for path in result.get("paths", {}).values():
-        for method, operation in path.items():
+        for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, (description, body) in STANDARD_ERRORS.items():
