@@ -56,6 +56,7 @@ class CaseFieldsSerializer(serializers.Serializer):
 class CaseListCreateApi(APIView):
     # Declared so the schema documents the paginated envelope the list answers with.
     pagination_class = LimitOffsetPagination
+
     class CaseCreateSerializer(CaseFieldsSerializer):
         person_id = serializers.UUIDField(
             required=False, help_text="An existing person shared with your agency."

@@ -88,6 +88,7 @@ class PersonOutputSerializer(serializers.ModelSerializer):
 class PersonListCreateApi(APIView):
     # Declared so the schema documents the paginated envelope the list answers with.
     pagination_class = LimitOffsetPagination
+
     @extend_schema(responses=PersonOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         queryset = person_list(user=request.user, search=request.query_params.get("q", "")[:100])
