@@ -8,6 +8,7 @@ from cases.selectors import case_list
 from safeguarding.accounts.home import HomePage, HomeSection, MenuItem
 from safeguarding.organisations.access import reads_case_data
 from safeguarding.organisations.roles import CASE_WORKER_ROLES
+from safeguarding.people.audit_pages import is_auditor
 
 
 def _my_cases(page: HomePage) -> Mapping[str, object] | None:
@@ -22,6 +23,7 @@ MY_CASES_SECTION = HomeSection(
 )
 
 MENU_ITEMS = (
+    MenuItem("audit", "Audit trail", "people:audit", is_auditor, order=80, current=("people:audit",)),
     MenuItem("people", "People", "people:list", reads_case_data, order=10, current=("people",)),
     MenuItem("cases", "Cases", "cases:list", reads_case_data, order=20, current=("cases",)),
     MenuItem(

@@ -84,6 +84,12 @@ class Case(UUIDModel):
                 name="case_closed_after_opened",
             ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+            # One open case per person per authority: a second would split what agencies know of the child.
+            models.UniqueConstraint(
+                fields=["person", "local_authority"],
+                condition=models.Q(status="open"),
+                name="case_one_open_per_person",
+            ),
         ]
         indexes = [
             # Case list: open cases of an authority, newest first.

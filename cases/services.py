@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.context import AuditContext
@@ -42,6 +42,28 @@ def _validate_allocated_worker(case: Case, worker: User | None) -> None:
         raise ApplicationError("The allocated worker must belong to the lead agency.")
 
 
+class CaseAlreadyOpen(ApplicationError):
+    """The person already has an open case in this authority: the caller offers that case instead."""
+
+    status_code = 409
+    code = "case_already_open"
+
+
+def _refuse_second_open_case(person: Person, *, besides: Case | None = None) -> None:
+    others = Case.objects.filter(
+        person=person, local_authority_id=person.local_authority_id, status=CaseStatus.OPEN
+    )
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    existing = others.select_related("lead_agency").first()
+    if existing is not None:
+        raise CaseAlreadyOpen(
+            f"{person.full_name} already has an open case, led by {existing.lead_agency.name}. Add to that case "
+            "instead: a second would split what agencies know.",
+            extra={"case_id": str(existing.pk)},
+        )
+
+
 @transaction.atomic(durable=True)
 def case_open(
     *,
@@ -76,10 +98,16 @@ def case_open_within(
     unknown = set(data) - {"risk_level", "exploitation_types", "summary", "allocated_worker", "opened_at"}
     if unknown:
         raise ValueError(f"Not settable when opening: {sorted(unknown)}")
+    _refuse_second_open_case(person)
     case = Case(person=person, local_authority_id=person.local_authority_id, lead_agency=agency, **data)
     _validate_allocated_worker(case, case.allocated_worker)
-    case.full_clean()
-    case.save()
+    case.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # savepoint: a case opened at the same moment is refused, not a 500
+            case.save()
+    except IntegrityError as error:
+        _refuse_second_open_case(person)
+        raise error
     CaseShare.objects.create(
         case=case,
         agency=agency,
@@ -126,9 +154,11 @@ def case_update(
             raise ApplicationError("Give a reason for closing the case.")
         locked.closed_at = timezone.now()
     elif locked.status == CaseStatus.OPEN:
+        if locked.closed_at is not None:  # reopening: only if no other case of the person is open
+            _refuse_second_open_case(locked.person, besides=locked)
         locked.closed_at = None
     _validate_allocated_worker(locked, locked.allocated_worker)
-    locked.full_clean()
+    locked.full_clean(validate_constraints=False)
     locked.version += 1
     locked.save()
     audit_event_record(

@@ -15,7 +15,7 @@ from cases.clocks import case_clock_subject
 from cases.forms import CaseEditForm, CaseOpenForm, CaseShareForm
 from cases.models import CaseStatus, RiskLevel
 from cases.selectors import CASE_SORTS, case_list, case_shares
-from cases.services import case_open, case_share, case_update
+from cases.services import CaseAlreadyOpen, case_open, case_share, case_update
 from safeguarding.common.errors import ApplicationError
 from safeguarding.common.forms import form_errors_from
 from safeguarding.common.pagination import paginate
@@ -90,6 +90,7 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = access_person(request.user, person_id, write=True)
     form = CaseOpenForm(request.POST or None)
+    open_case_id = None
     if request.method == "GET":
         audit_read(request, object_type="person", object_id=person.pk, person_ids=[person.pk])
     if request.method == "POST" and form.is_valid():
@@ -100,12 +101,18 @@ def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 person=person,
                 data=form.case_data(),
             )
+        except CaseAlreadyOpen as error:
+            # The form offers the open case instead (one open case per person per authority).
+            form.add_error(None, error.message)
+            open_case_id = error.extra["case_id"]
         except (ApplicationError, ValidationError) as error:
             form_errors_from(form, error)
         else:
             messages.success(request, "The case has been opened.")
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_open.html", {"form": form, "person": person})
+    return render(
+        request, "cases/case_open.html", {"form": form, "person": person, "open_case_id": open_case_id}
+    )
 
 
 @require_http_methods(["GET", "POST"])

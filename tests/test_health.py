@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from safeguarding.celery import app
 
@@ -58,6 +58,7 @@ def test_healthz_is_200_with_database_redis_and_a_worker(
 ) -> None:
     response = Client().get("/healthz", HTTP_ACCEPT="application/json")
     assert response.status_code == 200, response.content
+    assert response.json() == {"status": "up"}
 
 
 @pytest.mark.django_db
@@ -66,7 +67,14 @@ def test_healthz_is_503_without_a_worker() -> None:
         pytest.fail("a Celery worker is already running against the test broker; stop it")
     response = Client().get("/healthz", HTTP_ACCEPT="application/json")
     assert response.status_code == 503
-    assert "Celery" in response.content.decode()
+    # An anonymous caller learns only that it is down; the monitoring token shows which check failed.
+    assert response.json() == {"status": "down"}
+    with override_settings(HEALTHZ_TOKEN="monitoring-token-for-tests"):
+        assert "Celery" not in Client().get("/healthz", HTTP_AUTHORIZATION="Bearer wrong").content.decode()
+        detailed = Client().get(
+            "/healthz", HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION="Bearer monitoring-token-for-tests"
+        )
+    assert detailed.status_code == 503 and "Celery" in detailed.content.decode()
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:

@@ -88,7 +88,10 @@ def mash_decision_record(
         raise ApplicationError("A decision has already been recorded for this referral.")
     now = now_from_database()
     if outcome in DECISIONS_THAT_OPEN_A_CASE and locked.case_id is None:
-        case = Case.objects.filter(person=locked.person, lead_agency=mash_agency, status="open").first()
+        # The child's open case, whoever leads it (one per person per authority), else a new one.
+        case = Case.objects.filter(
+            person=locked.person, local_authority_id=locked.local_authority_id, status="open"
+        ).first()
         if case is None:
             case = case_open_within(
                 actor=actor,

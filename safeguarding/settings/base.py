@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safeguarding.common.middleware.ApplicationErrorMiddleware",
+    "safeguarding.common.middleware.RejectNullCharactersMiddleware",
     # Axes last: it reads the outcome of authentication to count failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -256,6 +257,8 @@ CELERY_MAX_ETA_SECONDS = 60
 DEADLINES_REDISPATCH_AFTER_SECONDS = env.int("DEADLINES_REDISPATCH_AFTER_SECONDS", default=30)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # /healthz turns 503 when a running clock has been past due, or an escalation undelivered, this long.
+# /healthz tells an anonymous caller only up or down; its details need this token (unset: nobody sees them).
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
 DEADLINES_HEALTH_MAX_OVERDUE_SECONDS = env.int("DEADLINES_HEALTH_MAX_OVERDUE_SECONDS", default=30)
 DEADLINES_HEALTH_MAX_UNDELIVERED_SECONDS = env.int("DEADLINES_HEALTH_MAX_UNDELIVERED_SECONDS", default=120)
 

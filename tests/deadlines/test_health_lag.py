@@ -15,7 +15,11 @@ from tests.test_health import celery_worker_process  # noqa: F401  (fixture)
 
 
 def _health() -> tuple[int, dict]:
-    response = Client().get("/healthz", HTTP_ACCEPT="application/json")
+    """The detailed answer, which needs the monitoring token (an anonymous caller sees only up or down)."""
+    with override_settings(HEALTHZ_TOKEN="monitoring-token-for-tests"):
+        response = Client().get(
+            "/healthz", HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION="Bearer monitoring-token-for-tests"
+        )
     return response.status_code, response.json()
 
 
