@@ -246,7 +246,15 @@ class ReferralForm(_ReferralFieldsForm):
     source = forms.ChoiceField(
         label="Source of the referral",
         help_text="Children in Need census referral source, or one of the routes the partnership tracks.",
-        choices=[("", "Choose a source"), *ReferralSource.choices],
+        # A custody booking has its own form, which starts its Golden Hour.
+        choices=[
+            ("", "Choose a source"),
+            *(
+                (value, label)
+                for value, label in ReferralSource.choices
+                if value != ReferralSource.CUSTODY_BOOKING
+            ),
+        ],
         widget=forms.Select(attrs={"class": "govuk-select"}),
         error_messages={
             "required": "Select the source of the referral",

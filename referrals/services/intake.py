@@ -278,8 +278,12 @@ def referral_get_or_create(
     request_fingerprint: str = "",
 ) -> tuple[Referral, bool]:
     """The referral this key made, or a new one; and whether this call made it. A key that already made a
-    referral from a different request (another `request_fingerprint`) is refused with IdempotencyKeyReused."""
+    referral from a different request (another `request_fingerprint`) is refused with IdempotencyKeyReused.
+    A custody booking has its own service (custody_booking_get_or_create), which starts its Golden Hour: a
+    plain referral cannot claim to be one."""
     mash_agency = require_mash(actor)
+    if data.get("source") == ReferralSource.CUSTODY_BOOKING:
+        raise ValidationError({"source": "Record a custody booking with the custody booking form"})
     return create_once(
         actor=actor,
         idempotency_key=idempotency_key,

@@ -6,7 +6,12 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from safeguarding.common.models import UUIDModel
 from safeguarding.organisations.models import Agency, LocalAuthority
 from safeguarding.people.ethnicity import CinEthnicity
-from safeguarding.people.validators import validate_date_of_birth, validate_nhs_number
+from safeguarding.people.validators import (
+    validate_date_of_birth,
+    validate_nhs_number,
+    validate_no_direction_controls,
+    validate_postcode,
+)
 
 
 class Sex(models.TextChoices):
@@ -30,9 +35,14 @@ class Person(UUIDModel):
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="people")
     created_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
 
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    aliases = ArrayField(models.CharField(max_length=100), default=list, blank=True, size=20)
+    given_name = models.CharField(max_length=100, validators=[validate_no_direction_controls])
+    family_name = models.CharField(max_length=100, validators=[validate_no_direction_controls])
+    aliases = ArrayField(
+        models.CharField(max_length=100, validators=[validate_no_direction_controls]),
+        default=list,
+        blank=True,
+        size=20,
+    )
     date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
     estimated_age_years = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -41,7 +51,7 @@ class Person(UUIDModel):
     address_line_1 = models.CharField(max_length=120, blank=True)
     address_line_2 = models.CharField(max_length=120, blank=True)
     town = models.CharField(max_length=60, blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     education_status = models.CharField(
         max_length=32, choices=EducationStatus.choices, default=EducationStatus.NOT_KNOWN
     )

@@ -12,7 +12,7 @@ from safeguarding.organisations.models import Agency, User
 from safeguarding.organisations.permissions import Perm
 from safeguarding.organisations.roles import CASE_WORKER_ROLES
 from safeguarding.people.models import Person
-from safeguarding.people.validators import normalise_nhs_number
+from safeguarding.people.validators import normalise_nhs_number, normalise_postcode
 
 PERSON_EDITABLE_FIELDS = (
     "given_name",
@@ -49,7 +49,7 @@ def _clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
     elif "nhs_number" in cleaned:
         cleaned["nhs_number"] = None
     if "postcode" in cleaned:
-        cleaned["postcode"] = (cleaned["postcode"] or "").upper().strip()
+        cleaned["postcode"] = normalise_postcode(cleaned["postcode"] or "")
     return cleaned
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -37,3 +38,30 @@ def validate_date_of_birth(value: date) -> None:
         raise ValidationError("Date of birth must be today or in the past", code="date_of_birth_future")
     if value.year < 1900:
         raise ValidationError("Date of birth must be after 1 January 1900", code="date_of_birth_too_early")
+
+
+# Characters that reorder how text is displayed without being seen (bidirectional overrides and isolates,
+# and the invisible direction marks): in a name they can make one record look like another.
+DIRECTION_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_no_direction_controls(value: str) -> None:
+    if any(character in DIRECTION_CONTROLS for character in value):
+        raise ValidationError(
+            "Remove the hidden characters that change the direction of the text", code="direction_controls"
+        )
+
+
+# A UK postcode as Royal Mail writes it (outward code, a space, inward code); GIR 0AA included.
+POSTCODE = re.compile(r"^(GIR 0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]? [0-9][ABD-HJLNP-UW-Z]{2})$")
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case, with one space before the last three characters: "nb12ab" is "NB1 2AB"."""
+    compact = "".join(value.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def validate_postcode(value: str) -> None:
+    if value and not POSTCODE.match(normalise_postcode(value)):
+        raise ValidationError("Enter a real postcode, like SW1A 1AA", code="postcode")

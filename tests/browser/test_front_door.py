@@ -7,18 +7,14 @@ recorded and is offered the existing record; a second custody booking for the sa
 the open referral."""
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from audits.context import SYSTEM_CONTEXT
 from referrals.models import InformationRequest
-from referrals.services import custody_booking_create
 from safeguarding.deadlines.delivery import outbox_deliver
 from safeguarding.deadlines.models import Deadline, DeadlineStatus, OutboxMessage
 from tests.browser.conftest import BrowserSession
@@ -30,6 +26,7 @@ from tests.conftest import (
     World,
     world_police_request,
 )
+from tests.referrals.test_linked import second_custody_booking
 
 pytestmark = pytest.mark.browser
 
@@ -133,26 +130,7 @@ def test_the_front_door_from_home_page_to_graded_answer(
     session.check("the existing record offered before adding a person")
 
     # A second custody booking (sent by police) is linked to the open referral, and shown as such.
-    second = custody_booking_create(
-        actor=world.mash,
-        context=SYSTEM_CONTEXT,
-        referral_data={
-            "concerns": ["cce"],
-            "narrative": "Arrested again at the station.",
-            "consent": "not_sought",
-            "consent_not_sought_reason": "Seeking consent could place the child at greater risk.",
-            "lawful_basis": "dpa2018_sch1_para18",
-        },
-        booking_data={
-            "police_force": "Northbridge Police",
-            "custody_suite": "Northbridge Central",
-            "booked_in_at": timezone.now() - timedelta(minutes=2),
-            "arrest_reason": "Possession of a bladed article",
-            "appropriate_adult": "requested",
-        },
-        idempotency_key="second-booking",
-        person=world.case.person,
-    )
+    second = second_custody_booking(world)
     assert second.linked_to_id == request.referral_id
     session.goto(f"/referrals/{second.pk}/")
     banner = page.get_by_role("region", name="Linked referral")

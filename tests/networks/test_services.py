@@ -366,3 +366,22 @@ def test_changing_a_context_records_before_and_after_and_nothing_when_nothing_ch
         )
     ctx.refresh_from_db()
     assert ctx.name == "Dixy's, High Street"
+
+
+def test_a_contexts_postcode_and_name_are_checked(world: World) -> None:
+    with pytest.raises(ValidationError) as refused:
+        context_create(
+            actor=world.mash,
+            context=SYSTEM_CONTEXT,
+            data={"kind": "shop", "name": "Chicken \u202eshop", "postcode": "12345"},
+        )
+    assert refused.value.message_dict == {
+        "name": ["Remove the hidden characters that change the direction of the text"],
+        "postcode": ["Enter a real postcode, like SW1A 1AA"],
+    }
+    made = context_create(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        data={"kind": "shop", "name": "Chicken shop", "postcode": "nb12ab"},
+    )
+    assert made.postcode == "NB1 2AB"

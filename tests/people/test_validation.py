@@ -35,6 +35,10 @@ BAD_INPUTS = [
     ({"person-date_of_birth": "", "person-estimated_age_years": ""}, "person-date_of_birth", "estimated age"),
     ({"person-date_of_birth": "2010-02-31"}, "person-date_of_birth", "real date"),
     ({"case-exploitation_types": ["not-a-type"]}, "case-exploitation_types", "valid choice"),
+    # A right-to-left override makes "Kai" display as another name: refused, like every hidden control.
+    ({"person-given_name": "K\u202eai"}, "person-given_name", "hidden characters"),
+    ({"person-family_name": "Sam\u2066ple"}, "person-family_name", "hidden characters"),
+    ({"person-postcode": "NOT A CODE"}, "person-postcode", "Enter a real postcode"),
 ]
 
 
@@ -51,6 +55,13 @@ def test_valid_form_saves_person_and_case(world: World) -> None:
     assert _counts() == (before[0] + 1, before[1] + 1)
     person = Person.objects.get(family_name="Sample")
     assert person.nhs_number == "4010232137"
+
+
+@pytest.mark.django_db
+def test_a_postcode_is_kept_as_royal_mail_writes_it(world: World) -> None:
+    response = verified_client(world.mash).post("/people/add/", {**VALID_FORM, "person-postcode": "nb12ab"})
+    assert response.status_code == 302
+    assert Person.objects.get(family_name="Sample").postcode == "NB1 2AB"
 
 
 @pytest.mark.django_db

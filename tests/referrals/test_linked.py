@@ -18,7 +18,8 @@ from tests.conftest import World, verified_client, world_referral
 pytestmark = pytest.mark.django_db
 
 
-def _second_booking(world: World) -> Referral:
+def second_custody_booking(world: World) -> Referral:
+    """Police book the sentinel child into custody again while the first referral is still open."""
     return custody_booking_create(
         actor=world.mash,
         context=SYSTEM_CONTEXT,
@@ -49,7 +50,7 @@ def test_a_second_booking_joins_the_open_referral_with_its_golden_hour_and_no_se
     world: World,
 ) -> None:
     first = world_referral(world)
-    second = _second_booking(world)
+    second = second_custody_booking(world)
     assert second.linked_to == first
     assert _clocks(second, PolicyCode.MASH_DECISION) == []
     assert len(_clocks(first, PolicyCode.MASH_DECISION)) == 1
@@ -65,7 +66,7 @@ def test_a_second_booking_joins_the_open_referral_with_its_golden_hour_and_no_se
 
 def test_deciding_the_open_referral_decides_those_linked_to_it(world: World) -> None:
     first = world_referral(world)
-    second = _second_booking(world)
+    second = second_custody_booking(world)
     mash_decision_record(
         actor=world.mash,
         context=SYSTEM_CONTEXT,
@@ -82,7 +83,7 @@ def test_deciding_the_open_referral_decides_those_linked_to_it(world: World) -> 
 
 def test_the_mash_makes_a_linked_referral_a_new_episode_with_its_own_clock(world: World) -> None:
     world_referral(world)
-    second = _second_booking(world)
+    second = second_custody_booking(world)
     alice = verified_client(world.mash)
     assert alice.post(f"/referrals/{second.pk}/new-episode/").status_code == 302
     second.refresh_from_db()

@@ -12,6 +12,7 @@ from audits.services import audit_event_record
 from cases.networks.models import Context, ContextKind
 from cases.networks.services._common import require_context_worker, require_recorder
 from safeguarding.organisations.models import User
+from safeguarding.people.validators import DIRECTION_CONTROLS, normalise_postcode, validate_postcode
 
 # The details a practitioner records and may later correct.
 DETAIL_FIELDS = ("kind", "name", "postcode", "deal_line_name", "description")
@@ -29,13 +30,20 @@ def _details(data: dict[str, Any]) -> dict[str, str]:
     name = str(data.get("name", "")).strip()
     if not name:
         errors["name"] = "Enter the name of the place or group"
+    elif any(character in DIRECTION_CONTROLS for character in name):
+        errors["name"] = "Remove the hidden characters that change the direction of the text"
+    postcode = normalise_postcode(str(data.get("postcode", "")).strip())
+    try:
+        validate_postcode(postcode)
+    except ValidationError as error:
+        errors["postcode"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
     return {
         "kind": str(data["kind"]),
         "name": name[:200],
         "description": str(data.get("description", "")).strip(),
-        "postcode": str(data.get("postcode", "")).strip().upper()[:10],
+        "postcode": postcode[:10],
         "deal_line_name": str(data.get("deal_line_name", "")).strip()[:80],
     }
 
