@@ -12,6 +12,11 @@ class ReferralsConfig(AppConfig):
 
         register_referral_clock_subjects()
 
+        from referrals.person_pages import PERSON_FRONT_DOOR_SECTION
+        from safeguarding.people.sections import person_section_register
+
+        person_section_register(PERSON_FRONT_DOOR_SECTION)
+
         from referrals.home import HOME_SECTIONS, MENU_ITEMS
         from safeguarding.accounts.home import home_section_register, menu_item_register
 

@@ -58,8 +58,8 @@ def test_person_detail_query_count(world: World) -> None:
     client = verified_client(world.mash)
     url = f"/people/{world.case.person_id}/"
     # access (person with permission subquery), audit INSERT, cases, network links COUNT, panel referrals,
-    # recent views, edit permission (user, group)
-    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
+    # the child's referrals, every open clock about them, recent views, edit permission (user, group)
+    assert count_queries(client, url) == SESSION_PAGE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 2 + SESSION_SAVE
 
 
 @pytest.mark.django_db

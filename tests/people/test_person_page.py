@@ -8,8 +8,8 @@ from safeguarding.people.sections import person_sections
 from tests.conftest import World, verified_client
 
 
-def test_cases_networks_and_panels_register_their_sections_of_the_person_page() -> None:
-    assert [section.key for section in person_sections()] == ["cases", "network", "panels"]
+def test_cases_networks_referrals_and_panels_register_their_sections_of_the_person_page() -> None:
+    assert [section.key for section in person_sections()] == ["cases", "network", "front_door", "panels"]
 
 
 @pytest.mark.django_db
