@@ -177,6 +177,15 @@ def case_update(
 def case_share(
     *, actor: User, case: Case, agency: Agency, lawful_basis: str, reason: str, context: AuditContext
 ) -> CaseShare:
+    return case_share_within(
+        actor=actor, case=case, agency=agency, lawful_basis=lawful_basis, reason=reason, context=context
+    )
+
+
+def case_share_within(
+    *, actor: User, case: Case, agency: Agency, lawful_basis: str, reason: str, context: AuditContext
+) -> CaseShare:
+    """case_share for callers that already hold a transaction (a MASH decision that opens a case)."""
     _require_case_worker(actor)
     if not actor.has_perm("cases.share_case", case):
         raise PermissionRefused("Only the lead agency can share this case.")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audits.context import AuditContext
 from audits.models import AuditAction
 from cases.models import Case
-from cases.services import case_open_within
+from cases.services import case_open_within, case_share_within
 from panels.models import Panel, PanelKind, ReferralSource
 from panels.services import panel_referral_create_within
 from referrals.choices import Concern, DecisionOutcome, RagRating, ReferralStatus
@@ -93,12 +93,7 @@ def mash_decision_record(
             person=locked.person, local_authority_id=locked.local_authority_id, status="open"
         ).first()
         if case is None:
-            case = case_open_within(
-                actor=actor,
-                context=context,
-                person=locked.person,
-                data={"summary": f"Opened from referral: {DecisionOutcome(outcome).label}"},
-            )
+            case = _open_case_from(locked, actor=actor, context=context, outcome=outcome)
         locked.case = case
     locked.status = ReferralStatus.DECIDED
     locked.save(update_fields=["status", "case", "updated_at"])
@@ -137,6 +132,38 @@ def mash_decision_record(
     _decide_linked(locked, decision, actor=actor, context=context)
     audit(actor, context, AuditAction.UPDATE, "referral", locked.pk, locked.person_id, decision=outcome)
     return decision
+
+
+def _open_case_from(referral: Referral, *, actor: User, context: AuditContext, outcome: str) -> Case:
+    """The case a decision opens carries what the MASH learned: the exploitation its concerns name, the
+    risk its RAG rating gave, and the agencies that answered its requests (shared with them, so the work
+    goes on together). Its referrals link to it (Referral.case); the person page lists them."""
+    types = sorted({EXPLOITATION_FOR_CONCERN[c] for c in referral.concerns if c in EXPLOITATION_FOR_CONCERN})
+    case = case_open_within(
+        actor=actor,
+        context=context,
+        person=referral.person,
+        data={
+            "summary": f"Opened from referral: {DecisionOutcome(outcome).label}",
+            "exploitation_types": types,
+            "risk_level": RISK_FOR_RAG.get(referral.rag_rating, "not_assessed"),
+        },
+    )
+    answered = (
+        referral.information_requests.filter(answered_at__isnull=False)
+        .exclude(agency_id=case.lead_agency_id)
+        .select_related("agency")
+    )
+    for request in answered:
+        case_share_within(
+            actor=actor,
+            case=case,
+            agency=request.agency,
+            lawful_basis=referral.lawful_basis,
+            reason="It answered the MASH's information request about this child.",
+            context=context,
+        )
+    return case
 
 
 def _decide_linked(referral: Referral, decision: MashDecision, *, actor: User, context: AuditContext) -> None:
