@@ -24,6 +24,8 @@ from referrals.selectors import authority_agencies
 from referrals.services import custody_booking_create, referral_create
 from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.common.forms import form_errors_from
+from safeguarding.deadlines.models import Deadline
+from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.models import User
 from safeguarding.people.access import access_person
 from safeguarding.people.forms import PersonForm
@@ -162,9 +164,7 @@ def _intake_details(request: HttpRequest, actor: User, kind: IntakeKind, choice:
             referral = _intake_save(request, actor, form, person, person_form)
             if referral is not None:
                 if isinstance(form, CustodyBookingForm):
-                    messages.success(
-                        request, "The custody booking has been recorded. The Golden Hour has started."
-                    )
+                    messages.success(request, _golden_hour_message(referral))
                     return redirect("referrals:custody", referral_id=referral.pk)
                 messages.success(request, "The referral has been recorded.")
                 return redirect("referrals:detail", referral_id=referral.pk)
@@ -217,6 +217,23 @@ def _intake_save(
     except (ValidationError, ApplicationError) as error:
         form_errors_from(form, error, also=(person_form,))
         return None
+
+
+def _golden_hour_message(referral: Referral) -> str:
+    """What recording a booking did to its Golden Hour: started, or, when the booking is recorded after its
+    hour had passed, already breached, and why."""
+    clock = Deadline.objects.filter(
+        subject_type="custody_booking", subject_id=referral.custody_booking.pk, policy=PolicyCode.GOLDEN_HOUR
+    ).first()
+    if clock is None or not clock.notified_late:
+        return "The custody booking has been recorded. The Golden Hour has started."
+    booked = timezone.localtime(clock.started_at).strftime("%-d %B %Y %H:%M")
+    due = timezone.localtime(clock.due_at).strftime("%H:%M")
+    return (
+        f"The custody booking has been recorded, but its Golden Hour is already breached: the child was booked "
+        f"in at {booked}, so the MASH needed to know by {due}, and the booking reached it later than that. "
+        "Share what the MASH knows with custody now; the breach is recorded for the SLA dashboard."
+    )
 
 
 @require_http_methods(["GET", "POST"])

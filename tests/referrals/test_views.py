@@ -898,3 +898,20 @@ def test_drm_query_count(world: World, front: Front, alice: Client) -> None:
     assert count_queries(alice, "/referrals/drm/") == expected
     grow(10)
     assert count_queries(alice, "/referrals/drm/") == expected
+
+
+@pytest.mark.django_db
+def test_a_booking_recorded_after_its_hour_says_it_is_already_breached_and_why(
+    world: World, alice: Client
+) -> None:
+    booked = timezone.now() - timedelta(minutes=90)
+    response = alice.post(
+        "/referrals/custody/new/",
+        {**custody_post("new", booked_in_at=booked, key="late"), **new_person_post()},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "its Golden Hour is already breached" in page
+    assert timezone.localtime(booked).strftime("%H:%M") in page
+    clock = Deadline.objects.get(policy="golden_hour")
+    assert clock.status == "breached" and clock.notified_late
