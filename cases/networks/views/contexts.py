@@ -134,6 +134,7 @@ _FIELD_LABELS = {
 @dataclass(frozen=True)
 class _HistoryRow:
     event: AuditEvent
+    who: str
     what: str
     detail: str
     is_look: bool
@@ -152,7 +153,8 @@ def _history_row(event: AuditEvent) -> _HistoryRow:
             details.append(f"{_FIELD_LABELS[field]}: {change}")
     return _HistoryRow(
         event=event,
-        what=what,
+        who=event.actor_username or "Reachable (automatic)",
+        what=what + (" (through the API)" if event.via == "api" else ""),
         detail="; ".join(details),
         is_look=event.action in (AuditAction.VIEW, AuditAction.LIST, AuditAction.EXPORT),
     )
