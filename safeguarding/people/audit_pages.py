@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from audits.models import AuditAction, AuditEvent
 from audits.selectors import audit_events_for_person
 from audits.services import audit_read
+from safeguarding.common.csv_cells import csv_cell
 from safeguarding.common.errors import NotFound
 from safeguarding.common.pagination import paginate
 from safeguarding.organisations.access import reads_case_data
@@ -175,13 +176,6 @@ def _search(auditor: User, data: dict[str, object]) -> QuerySet[AuditEvent]:
     return events.select_related("actor").order_by("-occurred_at", "-id")
 
 
-def neutralise(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with =, +, -, @, a tab or a carriage return would
-    otherwise run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -205,7 +199,7 @@ def audit_search_view(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
         writer = csv.writer(_Echo())
         header = ["When", "User", "Name", "Agency", "What", "Record type", "Record", "People", "Via"]
         lines = (
-            writer.writerow([neutralise(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
             for row in [header]
             + [
                 [

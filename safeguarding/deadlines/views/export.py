@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from audits.models import AuditAction
 from audits.services import audit_read
+from safeguarding.common.csv_cells import csv_cell
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.selectors import ClockListFilter
-
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_HEADER = [
     "Clock ID",
@@ -29,12 +28,6 @@ CSV_HEADER = [
     "Breached at",
     "Notified late",
 ]
-
-
-def _csv_cell(value: object) -> str:
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
 def _iso(moment: datetime | None) -> str:
@@ -60,7 +53,7 @@ def clocks_csv_response(
     for clock in clocks:
         writer.writerow(
             [
-                _csv_cell(value)
+                csv_cell(value)
                 for value in (
                     clock.pk,
                     clock.get_policy_display(),
