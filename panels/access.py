@@ -82,6 +82,12 @@ def access_panel(user: User | AnonymousUser, panel_id: uuid.UUID | str, *, run: 
         raise NotFound() from error
 
 
+def can_open_panel(user: User, panel: Panel) -> bool:
+    """Whether access_panel lets `user` open the panel's own page (those who run it, or may refer to it), so
+    a page links there only for them."""
+    return can_refer(user) or is_running(user, panel)
+
+
 def is_running(user: User, panel: Panel) -> bool:
     return panel.coordinator_id == user.pk or panel.chairs.filter(pk=user.pk).exists()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.context import AuditContext
-from panels.access import access_item, access_meeting, can_refer, is_running
+from panels.access import access_item, access_meeting, can_open_panel, is_running
 from panels.forms import (
     ActionCloseForm,
     ActionForm,
@@ -86,8 +86,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, **forms: Any) -> HttpR
         "groups": [(label, items) for label, items in groups if items],
         "group_choices": ItemGroup.choices,
         "running": running,
-        # The panel's own page is for those who run it or may refer to it (panels.access.access_panel).
-        "panel_visible": running or can_refer(actor),
+        "panel_visible": can_open_panel(actor, meeting.panel),
         "is_chair": is_chair,
         "amendments": list(meeting.amendments.select_related("author")) if meeting.is_locked else [],
         "form": None,

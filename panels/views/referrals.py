@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audits.context import AuditContext
 from cases.models import Case, CaseStatus
 from cases.networks.access import access_context
-from panels.access import access_panel_referral, can_refer, is_running, panels_to_refer_to
+from panels.access import (
+    access_panel_referral,
+    can_open_panel,
+    can_refer,
+    is_running,
+    panels_to_refer_to,
+)
 from panels.forms import PanelReferralForm, ReferralCloseForm
 from panels.models import OPEN_REFERRAL_STATUSES, PanelKind
 from panels.services import panel_referral_close, panel_referral_create, panel_referral_history
@@ -127,7 +133,7 @@ def _referral_page(
             "actions": actions,
             "history": [r for r in panel_referral_history(referral.about, before=referral.created_at)],
             "running": is_running(actor, referral.panel),
-            "panel_visible": can_refer(actor) or is_running(actor, referral.panel),
+            "panel_visible": can_open_panel(actor, referral.panel),
             "is_open": referral.status in OPEN_REFERRAL_STATUSES,
             "form": form or ReferralCloseForm(),
         },

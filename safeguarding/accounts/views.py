@@ -1,5 +1,6 @@
 import base64
 import logging
+import uuid
 from dataclasses import dataclass
 
 import segno
@@ -113,7 +114,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
         part = section.context(page)
         if part is not None:
             parts.append(_HomePart(section.template_name, dict(part)))
-    shown = list(dict.fromkeys(pid for p in parts for pid in p.part.get("person_ids", []) or []))  # type: ignore[attr-defined]
+    found: list[uuid.UUID] = []
+    for home_part in parts:
+        ids = home_part.part.get("person_ids") or []
+        assert isinstance(ids, list)
+        found.extend(ids)
+    shown = list(dict.fromkeys(found))
     if shown:
         audit_read(request, action=AuditAction.LIST, object_type="home", object_id=None, person_ids=shown)
     return render(
