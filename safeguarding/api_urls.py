@@ -1,6 +1,6 @@
 """Version 1 of the API. Every endpoint authenticates with a per-user token (or a two-factor session)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from cases.apis import CaseDetailApi, CaseListCreateApi
 from cases.networks.apis import (
@@ -65,4 +65,10 @@ urlpatterns = [
     path("contexts/<uuid:context_id>/network/", ContextNetworkApi.as_view(), name="context-network"),
     path("links/", LinkCreateApi.as_view(), name="link-list"),
     path("links/<uuid:link_id>/", LinkDetailApi.as_view(), name="link-detail"),
+    # The child's record: each module's routes, in this namespace.
+    path("", include("cases.missing.api_urls")),
+    path("", include("cases.education.api_urls")),
+    path("", include("cases.housing.api_urls")),
+    path("", include("cases.nrm.api_urls")),
+    path("", include("cases.records.api_urls")),
 ]

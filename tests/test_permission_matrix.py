@@ -50,6 +50,7 @@ from tests.conftest import (
     world_referral,
 )
 from tests.deadlines.conftest import start_clock
+from tests.matrix import AREAS
 
 # Routes anyone may open without signing in (and which hold no person data).
 PUBLIC_ROUTES = {"accounts:sign-in", "accounts:signed-out", "healthz"}
@@ -131,6 +132,8 @@ class Route:
                 "panel_referral_id",
                 # Networks: alice's C-coded link between the sentinel and a place, for social care and police.
                 "link_id",
+                # The child's record: each module's records of the sentinel (tests/matrix/).
+                *(param for area in AREAS for param in area.OBJECT_PARAMS),
             }
             for p in self.params
         )
@@ -354,6 +357,13 @@ def build_url(route: Route, world: World) -> str:
         **_sentinel_panel_ids(world),
         # Networks: the sentinel's link to a place, and the place.
         **_sentinel_network_ids(world),
+        # The child's record: each module fills its own parameters (tests/matrix/), made on first use.
+        **{
+            param: make(world)
+            for area in AREAS
+            for param, make in area.SENTINEL_IDS.items()
+            if param in route.params
+        },
     }
     template = route.template
     if template.startswith("^") or "(?P<" in template:

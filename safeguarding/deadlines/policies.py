@@ -33,6 +33,8 @@ class PolicyCode(models.TextChoices):
     NETWORK_ALERT = "network_alert", "Cross-case link to follow up"
     CONTEXT_ACTION = "context_action", "Action of a place's or group's plan"
     NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
+    PHILOMENA_REVIEW = "philomena_review", "Philomena profile review"
+    SCHOOL_PLACE_APPLICATION = "school_place_application", "School place application"
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,22 @@ POLICIES: dict[PolicyCode, Policy] = {
             second_escalation_after=timedelta(days=2),
             met_when="The reasonable grounds decision is recorded",
             tracked_only=True,
+        ),
+        Policy(
+            PolicyCode.PHILOMENA_REVIEW,
+            Calendar.SET_DATE,
+            None,
+            warn_before=timedelta(days=7),
+            second_escalation_after=timedelta(days=7),
+            met_when="The Philomena profile has been reviewed (its next review is then set)",
+        ),
+        Policy(
+            PolicyCode.SCHOOL_PLACE_APPLICATION,
+            Calendar.SET_DATE,
+            None,
+            warn_before=timedelta(days=3),
+            second_escalation_after=timedelta(days=2),
+            met_when="A school place is offered, or the application is decided",
         ),
     ]
 }

@@ -45,6 +45,12 @@ INSTALLED_APPS = [
     "audits",
     "cases",
     "cases.networks",
+    "cases.chronology",
+    "cases.missing",
+    "cases.education",
+    "cases.housing",
+    "cases.nrm",
+    "cases.records",
     "referrals",
     "panels",
     # Project wiring: `load_demo_data`, which imports every app above

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NrmConfig(AppConfig):
+    """National Referral Mechanism."""
+
+    name = "cases.nrm"
+    label = "nrm"
+    verbose_name = "National Referral Mechanism"

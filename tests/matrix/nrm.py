@@ -1,0 +1,8 @@
+"""The permission matrix's sentinel records for cases.nrm (see tests/matrix/__init__.py)."""
+
+from collections.abc import Callable
+
+from tests.conftest import World
+
+OBJECT_PARAMS: frozenset[str] = frozenset()
+SENTINEL_IDS: dict[str, Callable[[World], str]] = {}
