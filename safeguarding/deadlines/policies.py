@@ -35,6 +35,7 @@ class PolicyCode(models.TextChoices):
     NRM_REASONABLE_GROUNDS = "nrm_reasonable_grounds", "NRM reasonable grounds decision"
     PHILOMENA_REVIEW = "philomena_review", "Philomena profile review"
     SCHOOL_PLACE_APPLICATION = "school_place_application", "School place application"
+    EDUCATION_ROLL_LEFT = "education_roll_left", "Child at risk off a school roll: follow up"
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,14 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(days=3),
             second_escalation_after=timedelta(days=2),
             met_when="A school place is offered, or the application is decided",
+        ),
+        Policy(
+            PolicyCode.EDUCATION_ROLL_LEFT,
+            Calendar.WORKING_DAYS,
+            1,
+            warn_before=timedelta(hours=4),
+            second_escalation_after=timedelta(days=1),
+            met_when="The case owner (or the education lead) has followed up where the child now learns",
         ),
     ]
 }
