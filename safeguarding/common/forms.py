@@ -18,24 +18,67 @@ PARTS = (*DATE_PARTS, "time")
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
+def _date_error(
+    message: str, *, part: str, code: str, highlight: tuple[str, ...] | None = None
+) -> ValidationError:
+    """An error that names the part its summary link focuses and the parts to highlight."""
+    params: dict[str, Any] = {"part": part}
+    if highlight is not None:
+        params["highlight"] = highlight
+    return ValidationError(message, code=code, params=params)
+
+
+# No record here is about anything before this: an earlier date is a typing mistake (1907 for 2007).
+EARLIEST_YEAR = 1900
+
+
+def _real_date(day: str, month: str, year: str, what: str) -> date:
+    """The date the three parts name, or GOV.UK's message for the mistake."""
+    real_date = f"{what.capitalize()} must be a real date, for example 27 3 2026"
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        raise _date_error(real_date, part="day", code="invalid_date")
+    if len(year) != 4:
+        raise _date_error(
+            "Year must include 4 numbers", part="year", code="invalid_year", highlight=("year",)
+        )
+    try:
+        entered = date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise _date_error(real_date, part="day", code="invalid_date") from error
+    if entered.year < EARLIEST_YEAR:
+        raise _date_error(
+            f"{what.capitalize()} must be after 1 January {EARLIEST_YEAR}",
+            part="year",
+            code="too_early",
+            highlight=("year",),
+        )
+    return entered
+
+
+def _missing_date_parts(day: str, month: str, year: str) -> list[str]:
+    return [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not text]
+
+
+def _date_part_inputs() -> dict[str, forms.TextInput]:
+    def date_input(width: int) -> forms.TextInput:
+        return forms.TextInput(
+            attrs={
+                "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                "inputmode": "numeric",
+            }
+        )
+
+    return {"day": date_input(2), "month": date_input(2), "year": date_input(4)}
+
+
 class DateTimeWidget(forms.MultiWidget):
     """Day, month and year (GOV.UK date input) and a 24-hour time. Given as a dict, the parts post as
     `<name>_day`, `<name>_month`, `<name>_year` and `<name>_time`. Pages draw it with
     templates/includes/date_time_field.html, which adds the fieldset, labels, hints and errors."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        def date_input(width: int) -> forms.TextInput:
-            return forms.TextInput(
-                attrs={
-                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
-                    "inputmode": "numeric",
-                }
-            )
-
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
-            "day": date_input(2),
-            "month": date_input(2),
-            "year": date_input(4),
+            **_date_part_inputs(),
             "time": forms.TextInput(
                 attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "off"}
             ),
@@ -143,22 +186,14 @@ class DateTimeField(forms.MultiValueField):
         values += [None] * (4 - len(values))
         return [str(part or "").strip() for part in values[:4]]
 
-    @staticmethod
-    def _error(
-        message: str, *, part: str, code: str, highlight: tuple[str, ...] | None = None
-    ) -> ValidationError:
-        """An error that names the part its summary link focuses and the parts to highlight."""
-        params: dict[str, Any] = {"part": part}
-        if highlight is not None:
-            params["highlight"] = highlight
-        return ValidationError(message, code=code, params=params)
+    _error = staticmethod(_date_error)
 
     def clean(self, value: Any) -> datetime | None:
         day, month, year, time_text = self._texts(value)
         what = self.what
         # One message whether nothing or only part of the date was entered: the pages and their tests have
         # always said it this way. The link and the highlight still go to the parts that are missing.
-        missing = [part for part, text in zip(DATE_PARTS, (day, month, year), strict=True) if not text]
+        missing = _missing_date_parts(day, month, year)
         if len(missing) == len(DATE_PARTS) and not time_text and not self.required:
             return None
         if missing:
@@ -168,17 +203,7 @@ class DateTimeField(forms.MultiValueField):
                 code="required" if len(missing) == len(DATE_PARTS) else "incomplete",
                 highlight=tuple(missing),
             )
-        real_date = f"{what.capitalize()} must be a real date, for example 27 3 2026"
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise self._error(real_date, part="day", code="invalid_date")
-        if len(year) != 4:
-            raise self._error(
-                "Year must include 4 numbers", part="year", code="invalid_year", highlight=("year",)
-            )
-        try:
-            day_entered = date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise self._error(real_date, part="day", code="invalid_date") from error
+        day_entered = _real_date(day, month, year, what)
         if not time_text:
             raise self._error(
                 "Enter the time in hours and minutes, for example 14:30", part="time", code="required_time"
@@ -197,6 +222,60 @@ class DateTimeField(forms.MultiValueField):
         moment = timezone.make_aware(naive, timezone.get_current_timezone())
         self.run_validators(moment)
         return moment
+
+
+class DateWidget(forms.MultiWidget):
+    """Day, month and year: the GOV.UK date input. Given as a dict, the parts post as `<name>_day`,
+    `<name>_month` and `<name>_year`. Pages draw it with templates/includes/date_field.html."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {**_date_part_inputs()}
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: date | None) -> list[str | None]:
+        if value is None:
+            return [None, None, None]
+        return [str(value.day), str(value.month), str(value.year)]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        base_id = context["widget"]["attrs"].get("id")
+        for subwidget, part in zip(context["widget"]["subwidgets"], DATE_PARTS, strict=True):
+            if base_id:
+                subwidget["attrs"]["id"] = f"{base_id}_{part}"
+        return context
+
+
+class DateField(forms.MultiValueField):
+    """A date entered as a GOV.UK date input (day, month, year), cleaned to a `date`. Dates before 1900 are
+    refused as mistakes; whether a date may be in the future, or before some other date, is the services'
+    (or the form's) rule. `what` names the date in messages: "Enter the date they were found"."""
+
+    widget = DateWidget
+    bound_field_class = DateTimeBoundField
+
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
+        self.what = what
+        parts = [forms.CharField(required=False) for _ in DATE_PARTS]
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def clean(self, value: Any) -> date | None:
+        values = list(value) if isinstance(value, (list, tuple)) else []
+        values += [None] * (3 - len(values))
+        day, month, year = (str(part or "").strip() for part in values[:3])
+        missing = _missing_date_parts(day, month, year)
+        if len(missing) == len(DATE_PARTS) and not self.required:
+            return None
+        if missing:
+            raise _date_error(
+                f"Enter {self.what}, including a day, month and year",
+                part=missing[0],
+                code="required" if len(missing) == len(DATE_PARTS) else "incomplete",
+                highlight=tuple(missing),
+            )
+        entered = _real_date(day, month, year, self.what)
+        self.run_validators(entered)
+        return entered
 
 
 def form_errors_from(
