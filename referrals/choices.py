@@ -110,6 +110,12 @@ class ReferralStatus(models.TextChoices):
     DECIDED = "decided", "Decided"
 
 
+class DrmAttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent"
+
+
 class DrmItemKind(models.TextChoices):
     NEW_REFERRAL = "new_referral", "New referral"
     COUNTY_LINES = "county_lines", "County lines police report"

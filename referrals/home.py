@@ -6,11 +6,11 @@ ReferralsConfig.ready(); see safeguarding/accounts/home.py."""
 
 from collections.abc import Mapping
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from referrals.access import can_record_referrals, can_see_urgent_queue
-from referrals.models import DrmItem, InformationRequest
+from referrals.models import DrmOutcome, InformationRequest
 from referrals.selectors import REQUEST_SUBJECT
 from referrals.services._common import INFORMATION_REQUEST_POLICY
 from safeguarding.accounts.home import HomePage, HomeSection, MenuItem
@@ -75,10 +75,10 @@ def _drm_today(page: HomePage) -> Mapping[str, object] | None:
         return None
     assert user.agency is not None
     today = timezone.localdate()
-    figures = DrmItem.objects.filter(
-        local_authority_id=user.agency.local_authority_id, meeting_date=today
-    ).aggregate(items=Count("pk"), outcomes=Count("pk", filter=~Q(outcome="")))
-    return {"today": today, **figures}
+    outcomes = DrmOutcome.objects.filter(
+        meeting__local_authority_id=user.agency.local_authority_id, meeting__meeting_date=today
+    ).count()
+    return {"today": today, "outcomes": outcomes}
 
 
 def _requests_waiting(page: HomePage) -> Mapping[str, object] | None:

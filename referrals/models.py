@@ -18,6 +18,7 @@ from referrals.choices import (
     Consent,
     ContactMethod,
     DecisionOutcome,
+    DrmAttendanceStatus,
     DrmItemKind,
     RagRating,
     ReachableMomentKind,
@@ -28,6 +29,7 @@ from safeguarding.common.models import TimeStampedModel, UUIDModel
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
 
 NARRATIVE_MAX = 10_000
+DRM_OUTCOME_MAX = 4000
 
 
 class Referral(UUIDModel):
@@ -223,8 +225,69 @@ class ReachableMoment(UUIDModel):
         return f"{self.get_kind_display()} at {self.occurred_at}"
 
 
+class DrmMeeting(UUIDModel):
+    """One sitting of an authority's Daily Risk Management meeting: who came, and what it agreed for each
+    child. Written the first time anything is recorded for that day."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    meeting_date = models.DateField()
+
+    class Meta:
+        ordering = ["-meeting_date"]
+        constraints = [
+            # Also serves every look-up of a meeting by authority and day.
+            models.UniqueConstraint(fields=["local_authority", "meeting_date"], name="drm_meeting_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"DRM {self.meeting_date}"
+
+
+class DrmAttendance(TimeStampedModel):
+    """Whether an agency of the authority was at the meeting, and who came for it."""
+
+    meeting = models.ForeignKey(DrmMeeting, on_delete=models.PROTECT, related_name="attendance")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=DrmAttendanceStatus.choices)
+    attendee = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            # Also serves the meeting page's read of its attendance.
+            models.UniqueConstraint(fields=["meeting", "agency"], name="drm_attendance_once_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}: {self.status}"
+
+
+class DrmOutcome(UUIDModel):
+    """What the meeting agreed for one child: one outcome per child per meeting, however many reasons (new
+    referral, county lines report, breached clocks) put the child on the list."""
+
+    meeting = models.ForeignKey(DrmMeeting, on_delete=models.PROTECT, related_name="outcomes")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    outcome = models.TextField(max_length=DRM_OUTCOME_MAX)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Also serves the meeting page's read of its outcomes (by meeting).
+            models.UniqueConstraint(fields=["meeting", "person"], name="drm_outcome_once_per_child"),
+            models.CheckConstraint(condition=~models.Q(outcome=""), name="drm_outcome_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"DRM outcome for {self.person_id}"
+
+
 class DrmItem(TimeStampedModel):
-    """An item on the Daily Risk Management Meeting list, with its recorded outcome."""
+    """A reason, decided ahead of the day, for a referral to be on a Daily Risk Management meeting's list (a
+    county lines police report goes on the next meeting). The day's new referrals and breached clocks are
+    found when the list is drawn."""
 
     # No index of its own: drm_meeting_idx (local_authority, meeting_date) leads with this column and answers every look-up by it.
     local_authority = models.ForeignKey(
@@ -233,11 +296,6 @@ class DrmItem(TimeStampedModel):
     meeting_date = models.DateField()
     kind = models.CharField(max_length=16, choices=DrmItemKind.choices)
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="drm_items")
-    outcome = models.TextField(max_length=4000, blank=True)
-    outcome_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting_date", "created_at"]

@@ -6,7 +6,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField, Valu
 from django.db.models.functions import Coalesce
 
 from referrals.choices import ReferralStatus
-from referrals.models import CustodyBooking, DrmItem, InformationRequest, Referral
+from referrals.models import CustodyBooking, DrmAttendance, DrmItem, DrmOutcome, InformationRequest, Referral
 from safeguarding.deadlines.models import OPEN_STATUSES, Deadline, DeadlineStatus
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.access import scope_to_user
@@ -145,11 +145,29 @@ def breached_referral_clocks(*, local_authority_id: uuid.UUID, now: datetime) ->
 
 
 def drm_items(*, local_authority_id: uuid.UUID, meeting_date: date) -> list[DrmItem]:
-    return list(
-        DrmItem.objects.filter(
-            local_authority_id=local_authority_id, meeting_date=meeting_date
-        ).select_related("outcome_recorded_by")
-    )
+    return list(DrmItem.objects.filter(local_authority_id=local_authority_id, meeting_date=meeting_date))
+
+
+def drm_outcomes(*, local_authority_id: uuid.UUID, meeting_date: date) -> dict[uuid.UUID, DrmOutcome]:
+    """The meeting's outcomes by child, with who recorded each: one query."""
+    outcomes = DrmOutcome.objects.filter(
+        meeting__local_authority_id=local_authority_id, meeting__meeting_date=meeting_date
+    ).select_related("recorded_by")
+    return {outcome.person_id: outcome for outcome in outcomes}
+
+
+def drm_attendance(
+    *, local_authority_id: uuid.UUID, meeting_date: date
+) -> list[tuple[Agency, DrmAttendance | None]]:
+    """Every agency of the authority with its attendance at the meeting, if recorded: two queries."""
+    recorded = {
+        row.agency_id: row
+        for row in DrmAttendance.objects.filter(
+            meeting__local_authority_id=local_authority_id, meeting__meeting_date=meeting_date
+        )
+    }
+    agencies = Agency.objects.filter(local_authority_id=local_authority_id).order_by("name")
+    return [(agency, recorded.get(agency.pk)) for agency in agencies]
 
 
 def referrals_for_drm(

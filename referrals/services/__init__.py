@@ -9,7 +9,7 @@ from referrals.services.custody import (
     information_share_record,
 )
 from referrals.services.decision import DECISIONS_THAT_OPEN_A_CASE, mash_decision_record
-from referrals.services.drm_outcomes import drm_outcome_record
+from referrals.services.drm import AttendanceEntry, drm_attendance_record, drm_outcome_record
 from referrals.services.information import AnswerGrading, information_request_answer, referral_rate
 from referrals.services.intake import (
     IdempotencyKeyReused,
@@ -26,9 +26,11 @@ __all__ = [
     "DECISIONS_THAT_OPEN_A_CASE",
     "MASH_ROLES",
     "AnswerGrading",
+    "AttendanceEntry",
     "IdempotencyKeyReused",
     "custody_booking_create",
     "custody_booking_get_or_create",
+    "drm_attendance_record",
     "drm_outcome_record",
     "information_request_answer",
     "information_share_record",

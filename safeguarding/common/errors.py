@@ -38,3 +38,11 @@ class ConcurrentEditError(ApplicationError):
 
     status_code = 409
     code = "stale_version"
+
+
+class BadRequest(ApplicationError):
+    """The request itself cannot be answered as asked: a page number past the last page, a malformed date
+    in the address. Answered 400 with the message, never a guess."""
+
+    status_code = 400
+    code = "bad_request"

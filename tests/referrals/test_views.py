@@ -14,14 +14,13 @@ from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
 from referrals.models import (
     CustodyBooking,
-    DrmItem,
     InformationRequest,
     InformationShare,
     MashDecision,
     ReachableMoment,
     Referral,
 )
-from referrals.services import drm_outcome_record, mash_decision_record, referral_rate
+from referrals.services import mash_decision_record, referral_rate
 from safeguarding.deadlines.models import Deadline
 from safeguarding.people.models import Person
 from tests import factories
@@ -685,57 +684,6 @@ def _just_now() -> datetime:
 
 
 @pytest.mark.django_db
-def test_drm_lists_new_referrals_county_lines_and_breached_clocks_and_records_outcomes(
-    world: World, front: Front, alice: Client
-) -> None:
-    new = new_referral(front, key="new", received_at=_just_now())
-    county = new_referral(front, key="county", received_at=_just_now(), source="county_lines")
-    late = new_referral(front, key="late", received_at=timezone.now() - timedelta(days=5))
-    page = alice.get("/referrals/drm/").content.decode()
-    new_section = page.split('id="new"')[1].split('id="county-lines"')[0]
-    assert f"/referrals/{new.pk}/" in new_section and f"/referrals/{county.pk}/" in new_section
-    # Received five days ago: its MASH decision clock is breached.
-    breached_section = page.split('id="breached"')[1]
-    assert f"/referrals/{late.pk}/" in breached_section and "MASH decision, due" in breached_section
-    assert f"/referrals/{new.pk}/" not in breached_section
-    # The county lines report is on the next meeting (today's if it came in before 10:00 on a working day).
-    meeting = DrmItem.objects.get(referral=county, kind="county_lines").meeting_date
-    on_the_day = alice.get("/referrals/drm/", {"date": meeting.isoformat()}).content.decode()
-    county_section = on_the_day.split('id="county-lines"')[1].split('id="breached"')[0]
-    assert f"/referrals/{county.pk}/" in county_section
-
-    today = timezone.localdate().isoformat()
-    response = alice.post(
-        f"/referrals/drm/?date={today}",
-        {
-            "item": f"breached_clock-{late.pk}",
-            f"breached_clock-{late.pk}-referral": str(late.pk),
-            f"breached_clock-{late.pk}-kind": "breached_clock",
-            f"breached_clock-{late.pk}-outcome": "Decision today; manager to review the delay.",
-        },
-    )
-    assert response.status_code == 302
-    item = DrmItem.objects.get(referral=late, kind="breached_clock")
-    assert item.meeting_date == timezone.localdate() and item.outcome_recorded_by == world.mash
-    assert "manager to review the delay" in alice.get("/referrals/drm/").content.decode()
-
-    empty = alice.post(
-        f"/referrals/drm/?date={today}",
-        {
-            "item": f"new_referral-{new.pk}",
-            f"new_referral-{new.pk}-referral": str(new.pk),
-            f"new_referral-{new.pk}-kind": "new_referral",
-            f"new_referral-{new.pk}-outcome": "",
-        },
-    )
-    assert empty.status_code == 200
-    assert error_summary(empty.content.decode()) == [
-        (f"id_new_referral-{new.pk}-outcome", "Enter the outcome agreed at the meeting")
-    ]
-    assert not DrmItem.objects.filter(kind="new_referral").exists()
-
-
-@pytest.mark.django_db
 def test_drm_and_urgent_queue_are_for_their_roles_only(world: World, front: Front) -> None:
     for user in (world.police_officer, world.housing_officer, world.admin):
         client = verified_client(user)
@@ -874,30 +822,6 @@ def test_urgent_queue_query_count(world: World, front: Front) -> None:
     assert count_queries(uma, "/referrals/urgent/") == expected
     _grow_referrals(front, 20, urgent=True)
     assert count_queries(uma, "/referrals/urgent/") == expected
-
-
-@pytest.mark.django_db
-def test_drm_query_count(world: World, front: Front, alice: Client) -> None:
-    def grow(n: int) -> None:
-        _grow_referrals(front, n)  # breached MASH decision clocks
-        for _ in range(n):
-            referral = new_referral(front, key=f"today-{Referral.objects.count()}", received_at=_just_now())
-            drm_outcome_record(
-                actor=world.mash,
-                context=SYSTEM_CONTEXT,
-                referral=referral,
-                kind="county_lines",
-                meeting_date=timezone.localdate(),
-                outcome="Police to share intelligence.",
-            )
-
-    grow(2)
-    # breached clocks with their referrals' ids, the day's items (with who recorded each outcome), the
-    # referrals with their people (permission subquery), audit INSERT
-    expected = PAGE + 4
-    assert count_queries(alice, "/referrals/drm/") == expected
-    grow(10)
-    assert count_queries(alice, "/referrals/drm/") == expected
 
 
 @pytest.mark.django_db
