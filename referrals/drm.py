@@ -1,6 +1,7 @@
 """The Daily Risk Management meeting: when it sits (each working day at 10:00, Europe/London), and the
 forms it fills in as it goes: one outcome per child, and who attended for each agency."""
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from referrals.choices import DrmAttendanceStatus
 from referrals.models import DRM_OUTCOME_MAX as OUTCOME_MAX
+from referrals.models import DrmAttendance
 from safeguarding.deadlines.calendars import is_working_day, next_working_day
 from safeguarding.organisations.models import Agency
 
@@ -41,7 +43,9 @@ class DrmAttendanceForm(forms.Form):
     """Who came for each agency of the authority: a status and a name per agency (fields `<agency id>-status`
     and `<agency id>-attendee`). An agency left at "Not recorded" is not recorded."""
 
-    def __init__(self, *args: object, agencies: list[tuple[Agency, object]], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, agencies: Sequence[tuple[Agency, DrmAttendance | None]], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.agencies = [agency for agency, _ in agencies]
         for agency, recorded in agencies:

@@ -12,9 +12,11 @@ from cases.services import case_open_within, case_share_within
 from panels.models import Panel, PanelKind, ReferralSource
 from panels.services import panel_referral_create_within
 from referrals.choices import Concern, DecisionOutcome, RagRating, ReferralStatus
-from referrals.models import MashDecision, Referral
+from referrals.models import CustodyBooking, InformationRequest, MashDecision, Referral
+from referrals.selectors import REFERRAL_CLOCK_SUBJECTS
 from referrals.services._common import audit, clock_subject, open_clock, require_mash
 from safeguarding.common.errors import ApplicationError
+from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_meet, deadline_start, now_from_database
 from safeguarding.organisations.models import User
@@ -95,6 +97,7 @@ def mash_decision_record(
         if case is None:
             case = _open_case_from(locked, actor=actor, context=context, outcome=outcome)
         locked.case = case
+        _attach_clocks_to_case(locked, case)
     locked.status = ReferralStatus.DECIDED
     locked.save(update_fields=["status", "case", "updated_at"])
     decision = MashDecision.objects.create(
@@ -132,6 +135,19 @@ def mash_decision_record(
     _decide_linked(locked, decision, actor=actor, context=context)
     audit(actor, context, AuditAction.UPDATE, "referral", locked.pk, locked.person_id, decision=outcome)
     return decision
+
+
+def _attach_clocks_to_case(referral: Referral, case: Case) -> None:
+    """The referral's clocks (its own, its custody booking's, its requests') belong to the case it led to,
+    so the case page, the dashboard's exports and the audit of them name the case."""
+    subject_ids = [
+        referral.pk,
+        *CustodyBooking.objects.filter(referral=referral).values_list("pk", flat=True),
+        *InformationRequest.objects.filter(referral=referral).values_list("pk", flat=True),
+    ]
+    Deadline.objects.filter(
+        subject_type__in=REFERRAL_CLOCK_SUBJECTS, subject_id__in=subject_ids, case__isnull=True
+    ).update(case=case)
 
 
 def _open_case_from(referral: Referral, *, actor: User, context: AuditContext, outcome: str) -> Case:

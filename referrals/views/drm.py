@@ -37,7 +37,7 @@ from safeguarding.organisations.models import User
 from safeguarding.people.models import Person
 
 # Red first, then amber, green and not yet rated: the meeting takes the most urgent children first.
-RAG_ORDER = {RagRating.RED: 0, RagRating.AMBER: 1, RagRating.GREEN: 2}
+RAG_ORDER: dict[str, int] = {RagRating.RED: 0, RagRating.AMBER: 1, RagRating.GREEN: 2}
 
 
 @dataclass
@@ -112,12 +112,10 @@ def _drm_children(actor: User, meeting_date: date) -> list[DrmChild]:
         if item.kind == DrmItemKind.COUNTY_LINES and item.referral_id in referrals:
             child_of(referrals[item.referral_id]).reasons.append(str(DrmItemKind.COUNTY_LINES.label))
     for clock in breached:
-        referral = referrals.get(clock.referral_id)  # type: ignore[attr-defined]
-        if referral is not None:
+        late = referrals.get(clock.referral_id)  # type: ignore[attr-defined]
+        if late is not None:
             due = timezone.localtime(clock.due_at)
-            child_of(referral).reasons.append(
-                f"Breached: {clock.get_policy_display()}, due {due:%-d %b %H:%M}"
-            )
+            child_of(late).reasons.append(f"Breached: {clock.get_policy_display()}, due {due:%-d %b %H:%M}")
     listed = sorted(children.values(), key=DrmChild.sort_key)
     for child in listed:
         child.referrals.sort(key=lambda r: r.received_at)

@@ -74,6 +74,12 @@ def registered_subject_types() -> frozenset[str]:
     return frozenset(_registry)
 
 
+def subject_label_of(name: str) -> str:
+    """What people call a subject of this type ("referral"), or the type's own name if none registered."""
+    found = _registry.get(name)
+    return found.label if found is not None else name.replace("_", " ")
+
+
 def subject_url(name: str, subject_id: uuid.UUID) -> str:
     """The subject's own page if its app has one, otherwise the clock engine's page for it."""
     registered = _registry.get(name)

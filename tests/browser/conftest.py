@@ -84,6 +84,7 @@ class BrowserSession:
         self.assert_no_problems(description)
         self.assert_styled(description)
         self.assert_references_resolve(description)
+        self.assert_reflows(description)
         results = _axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, (
             f"axe-core found WCAG 2.2 A/AA violations on {description} ({self.page.url}):\n"
@@ -94,6 +95,29 @@ class BrowserSession:
     def assert_no_problems(self, description: str) -> None:
         problems, self.problems = self.problems, []
         assert not problems, f"Problems loading {description} ({self.page.url}):\n" + "\n".join(problems)
+
+    def assert_reflows(self, description: str) -> None:
+        """On a phone-sized window (WCAG 1.4.10 reflow, 320 CSS px and up) nothing is wider than the window,
+        tables included: they reflow into one block per row (reachable.css, js/table-reflow.mjs)."""
+        viewport = self.page.viewport_size
+        if viewport is None or viewport["width"] > 400:
+            return
+        overflow = self.page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                const wide = [...document.querySelectorAll('main *')]
+                    .filter((el) => el.getBoundingClientRect().right > width + 1)
+                    // Read by screen readers, not shown: clipped to a pixel (GOV.UK's visually-hidden, and a
+                    // reflowed table's header row).
+                    .filter((el) => !el.closest('.govuk-visually-hidden'))
+                    .filter((el) => !el.closest('thead') || getComputedStyle(el.closest('thead')).position !== 'absolute')
+                    .map((el) => el.outerHTML.slice(0, 100));
+                return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+            }"""
+        )
+        assert overflow["scrollWidth"] <= overflow["width"] + 1 and not overflow["wide"], (
+            f"{description} is wider than a {viewport['width']} px window: {overflow}"
+        )
 
     def assert_styled(self, description: str) -> None:
         """The GOV.UK Frontend stylesheet and JavaScript really loaded (not just the HTML)."""

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.db.models import F
 
+from audits.context import SYSTEM_CONTEXT
 from audits.models import AuditEvent
+from referrals.services import mash_decision_record
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import (
@@ -25,7 +27,7 @@ from safeguarding.deadlines.services import (
 from safeguarding.organisations.models import Agency, User
 from safeguarding.organisations.roles import Role
 from tests import factories
-from tests.conftest import World, count_queries, verified_client
+from tests.conftest import World, count_queries, verified_client, world_referral
 
 SHIFTED_FIELDS = (
     "started_at",
@@ -314,12 +316,73 @@ def test_csv_export_holds_the_list_and_is_audited(world: World, fixture: Fixture
     c = fixture.clocks
     assert set(by_id) == {str(c[k].pk) for k in "abf"} | {str(formula.pk)}
     assert by_id[str(c["f"].pk)][1] == "Golden Hour (custody)"
-    assert by_id[str(c["f"].pk)][6] == "Northbridge Police"
-    assert by_id[str(c["f"].pk)][10] == "Running"
+    assert by_id[str(c["f"].pk)][5:8] == [str(world.case.pk), f"Case {world.case.pk}", "Northbridge Police"]
+    assert by_id[str(c["f"].pk)][11] == "Running"
     assert by_id[str(formula.pk)][2] == '\'=HYPERLINK("http://evil.example")', "no formulas in the CSV"
     event = AuditEvent.objects.filter(actor=fixture.mash_manager, action="export").get()
     assert event.person_ids == [world.case.person_id]
     assert event.changes["rows"] == 4 and event.changes["filter"] == {"filter": "due_24h"}
+
+
+@pytest.mark.django_db
+def test_every_exported_clock_names_its_case_and_front_door_clocks_join_the_case_decided(
+    world: World, fixture: Fixture
+) -> None:
+    """A referral's clocks have no case until the MASH decides; the export says so, then names the case the
+    decision led to (here the sentinel's open case)."""
+    referral = world_referral(world)
+    client = verified_client(fixture.mash_manager)
+
+    def references() -> dict[str, str]:
+        response = client.get("/deadlines/dashboard/list/?filter=closed&window=4w&format=csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        running = list(
+            csv.reader(
+                io.StringIO(
+                    client.get("/deadlines/dashboard/list/?filter=running&format=csv").content.decode()
+                )
+            )
+        )
+        assert rows[0][6] == running[0][6] == "Case reference"
+        return {row[0]: row[6] for row in [*rows[1:], *running[1:]]}
+
+    golden = Deadline.objects.get(subject_type="custody_booking", policy=PolicyCode.GOLDEN_HOUR)
+    assert references()[str(golden.pk)].startswith("No case yet: custody booking ")
+    mash_decision_record(
+        actor=world.mash,
+        context=SYSTEM_CONTEXT,
+        referral=referral,
+        outcome="assessment",
+        rationale="Needs support.",
+    )
+    after = references()
+    for clock in Deadline.objects.filter(subject_id__in=[referral.pk, golden.subject_id]):
+        assert after[str(clock.pk)] == f"Case {world.case.pk}", clock
+    assert all(value for value in after.values()), "every exported row has its case reference"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_summary_exports_as_csv_audited(world: World, fixture: Fixture) -> None:
+    client = verified_client(fixture.mash_manager)
+    response = client.get("/deadlines/dashboard/?format=csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="deadlines-dashboard-')
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    sections = {row[0] for row in rows if row[0] != "Section"}
+    assert sections == {"Open now", "Met within time, by policy", "By agency", "By worker"}
+    page = client.get("/deadlines/dashboard/")
+    shown = _figures(page)
+    exported = {row[1]: int(row[2]) for row in rows if row[0] == "Open now"}
+    assert sorted(exported.values()) == sorted(shown.values())
+    assert 'href="?format=csv"' in page.content.decode()
+    assert (
+        AuditEvent.objects.filter(
+            actor=fixture.mash_manager, action="export", object_type="deadline_dashboard"
+        ).count()
+        == 1
+    )
+    # Practitioners get the same 404 as for the dashboard itself.
+    assert verified_client(world.police_officer).get("/deadlines/dashboard/?format=csv").status_code == 404
 
 
 # --- Query counts ------------------------------------------------------------------------------------------

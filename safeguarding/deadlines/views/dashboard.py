@@ -31,7 +31,7 @@ from safeguarding.deadlines.selectors import (
     dashboard_now_counts,
     dashboard_policy_figures,
 )
-from safeguarding.deadlines.views.export import clocks_csv_response
+from safeguarding.deadlines.views.export import clocks_csv_response, dashboard_csv_response
 from safeguarding.deadlines.views.panel import clock_row
 from safeguarding.deadlines.views.wording import describe_duration, utc_iso
 from safeguarding.organisations.access import request_actor
@@ -129,7 +129,10 @@ def _dashboard_context(scope: DashboardScope) -> dict[str, Any]:
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     scope = access_dashboard(request.user)
-    return render(request, "deadlines/dashboard.html", _dashboard_context(scope))
+    context = _dashboard_context(scope)
+    if request.GET.get("format") == "csv":
+        return dashboard_csv_response(request, context)
+    return render(request, "deadlines/dashboard.html", context)
 
 
 @require_GET

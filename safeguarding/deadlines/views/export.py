@@ -1,7 +1,9 @@
 """The clocks behind one dashboard figure as CSV, audited with everyone whose clocks it holds."""
 
 import csv
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -11,6 +13,7 @@ from audits.services import audit_read
 from safeguarding.common.csv_cells import csv_cell
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.selectors import ClockListFilter
+from safeguarding.deadlines.subjects import subject_label_of
 
 CSV_HEADER = [
     "Clock ID",
@@ -19,6 +22,7 @@ CSV_HEADER = [
     "Subject type",
     "Subject ID",
     "Case ID",
+    "Case reference",
     "Owning agency",
     "Owner",
     "Started",
@@ -32,6 +36,14 @@ CSV_HEADER = [
 
 def _iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment is not None else ""
+
+
+def _case_reference(clock: Deadline) -> str:
+    """The case a clock belongs to; a front-door clock (a referral, a request, a custody booking) belongs to
+    the case its referral led to once the MASH decides, and until then says what it is about."""
+    if clock.case_id is not None:
+        return f"Case {clock.case_id}"
+    return f"No case yet: {subject_label_of(clock.subject_type)} {clock.subject_id}"
 
 
 def clocks_csv_response(
@@ -61,6 +73,7 @@ def clocks_csv_response(
                     clock.subject_type,
                     clock.subject_id,
                     clock.case_id or "",
+                    _case_reference(clock),
                     clock.owning_agency.name,
                     clock.owner or "",
                     _iso(clock.started_at),
@@ -72,4 +85,51 @@ def clocks_csv_response(
                 )
             ]
         )
+    return response
+
+
+def dashboard_csv_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The dashboard's summary tables as one CSV (a section column says which table a row is from), audited
+    as an export. It names no person: the clocks behind each figure have their own export, with their cases."""
+    audit_read(
+        request,
+        object_type="deadline_dashboard",
+        object_id=None,
+        person_ids=[],
+        action=AuditAction.EXPORT,
+        changes={"export": "dashboard"},
+    )
+    stamp = timezone.localtime(context["now"]).strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deadlines-dashboard-{stamp}.csv"'
+    writer = csv.writer(response)
+
+    def rows(section: str, header: list[str], values: Iterable[list[Any]]) -> None:
+        writer.writerow(["Section", *header])
+        for row in values:
+            writer.writerow([csv_cell(section), *(csv_cell(value) for value in row)])
+
+    rows("Open now", ["Figure", "Clocks"], ([f["label"], f["count"]] for f in context["figures"]))
+    rows(
+        "Met within time, by policy",
+        ["Policy", "Period", "Met or breached", "Met within time", "Percent", "Median time taken"],
+        (
+            [policy.label, w.label, w.closed, w.met_in_time, w.percent, w.median]
+            for policy in context["policies"]
+            for w in policy.windows
+        ),
+    )
+    breakdown = ["Running", "Due within 1 hour", "Due within 24 hours", "Breached and still open", "Paused"]
+    keys = ["running", "due_1h", "due_24h", "breached_open", "paused", "met_in_time_4w", "closed_4w"]
+    tail = ["Met within time, last 4 weeks", "Met or breached, last 4 weeks"]
+    rows(
+        "By agency",
+        ["Agency", *breakdown, *tail],
+        ([r["name"], *(r[k] for k in keys)] for r in context["by_agency"]),
+    )
+    rows(
+        "By worker",
+        ["Worker", "Agency", *breakdown, *tail],
+        ([r["name"], r["owning_agency__name"], *(r[k] for k in keys)] for r in context["by_worker"]),
+    )
     return response
