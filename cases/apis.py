@@ -3,7 +3,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +14,7 @@ from cases.access import access_case
 from cases.models import Case, CaseStatus, ExploitationType, RiskLevel
 from cases.selectors import case_list
 from cases.services import case_open, case_update
+from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import User
 from safeguarding.people.access import access_person
@@ -55,7 +55,7 @@ class CaseFieldsSerializer(serializers.Serializer):
 
 class CaseListCreateApi(APIView):
     # Declared so the schema documents the paginated envelope the list answers with.
-    pagination_class = LimitOffsetPagination
+    pagination_class = StrictLimitOffsetPagination
 
     class CaseCreateSerializer(CaseFieldsSerializer):
         person_id = serializers.UUIDField(

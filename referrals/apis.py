@@ -13,7 +13,6 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +26,7 @@ from referrals.choices import AppropriateAdult, Concern, Consent, ReferralSource
 from referrals.models import NARRATIVE_MAX, CustodyBooking, Referral
 from referrals.selectors import custody_booking_list, custody_booking_of, referral_list
 from referrals.services import custody_booking_get_or_create, referral_get_or_create
+from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import Agency, LocalAuthority
 from safeguarding.people.access import access_person
@@ -55,12 +55,6 @@ ERROR_RESPONSES = {
         OpenApiTypes.OBJECT, description="The Idempotency-Key was used for another request."
     ),
 }
-
-
-class ReferralPagination(LimitOffsetPagination):
-    default_limit = 50
-    # Every row shown is an audited read of a person's data: no unbounded pages.
-    max_limit = 200
 
 
 def _context(request: Request) -> AuditContext:
@@ -236,7 +230,7 @@ BOOKING_FIELDS = (
 
 
 class ReferralListCreateApi(APIView):
-    pagination_class = ReferralPagination
+    pagination_class = StrictLimitOffsetPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=ReferralStatus.values, required=False)],
@@ -320,7 +314,7 @@ class ReferralDetailApi(APIView):
 
 
 class CustodyBookingListCreateApi(APIView):
-    pagination_class = ReferralPagination
+    pagination_class = StrictLimitOffsetPagination
 
     @extend_schema(responses=CustodyBookingOutputSerializer(many=True))
     def get(self, request: Request) -> Response:

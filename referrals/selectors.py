@@ -93,6 +93,53 @@ def information_requests_awaiting_answer(*, user: User) -> QuerySet[InformationR
     )
 
 
+REQUEST_STATES = {
+    "waiting": "Waiting for an answer",
+    "overdue": "Waiting, past due",
+    "answered": "Answered",
+    "all": "All",
+}
+
+
+def information_requests_sent(*, user: User, state: str, now: datetime) -> QuerySet[InformationRequest]:
+    """The requests the user's MASH sent, with their state: those still waiting first, soonest due first
+    (each annotated with its clock's due time, `due_at`), then answered ones, latest answer first. One query
+    (and its count); the due time is a subquery on deadline_subject_idx."""
+    assert user.agency is not None
+    due = Deadline.objects.filter(subject_type=REQUEST_SUBJECT, subject_id=OuterRef("pk")).order_by(
+        "-started_at"
+    )
+    queryset = (
+        InformationRequest.objects.filter(
+            referral__mash_agency_id=user.agency.pk,
+            referral__local_authority_id=user.agency.local_authority_id,
+        )
+        .select_related("referral__person", "agency", "answered_by")
+        .annotate(due_at=Subquery(due.values("due_at")[:1]))
+    )
+    if state == "waiting":
+        queryset = queryset.filter(answered_at__isnull=True)
+    elif state == "overdue":
+        queryset = queryset.filter(answered_at__isnull=True, due_at__lte=now)
+    elif state == "answered":
+        queryset = queryset.filter(answered_at__isnull=False)
+    return queryset.order_by(F("answered_at").desc(nulls_first=True), F("due_at").asc(nulls_last=True), "pk")
+
+
+def information_requests_answered(*, user: User) -> QuerySet[InformationRequest]:
+    """The requests the user's agency has answered, latest first: they stay visible to it."""
+    assert user.agency is not None
+    return (
+        InformationRequest.objects.filter(
+            agency_id=user.agency.pk,
+            answered_at__isnull=False,
+            referral__local_authority_id=user.agency.local_authority_id,
+        )
+        .select_related("referral__person", "referral__mash_agency", "answered_by")
+        .order_by("-answered_at", "pk")
+    )
+
+
 def agencies_asked(*, referral: Referral, besides: uuid.UUID) -> QuerySet[Agency]:
     """The other agencies asked about this referral: whom an answering agency may share its answer with."""
     return Agency.objects.filter(information_requests__referral=referral).exclude(pk=besides).order_by("name")

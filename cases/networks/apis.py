@@ -18,7 +18,6 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +39,7 @@ from cases.networks.models import (
 from cases.networks.selectors import Neighbourhood, NetworkFilters, neighbourhood
 from cases.networks.services import LinkData, context_create, link_add, link_set_status
 from safeguarding.common.errors import NotFound
+from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import AgencyType, User
 from safeguarding.people.access import access_person
@@ -60,11 +60,6 @@ def _context(request: Request) -> AuditContext:
     return AuditContext.from_request(request._request)
 
 
-class NetworkPagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
-
-
 # Contexts
 
 
@@ -83,7 +78,7 @@ class ContextOutput(serializers.Serializer):
 
 
 class ContextListCreateApi(APIView):
-    pagination_class = NetworkPagination
+    pagination_class = StrictLimitOffsetPagination
 
     class ContextSearchInput(serializers.Serializer):
         q = serializers.CharField(

@@ -13,13 +13,16 @@ from referrals.choices import ReferralStatus
 from referrals.models import InformationRequest, Referral
 from referrals.selectors import (
     REFERRAL_SORTS,
+    REQUEST_STATES,
     REQUEST_SUBJECT,
+    information_requests_answered,
     information_requests_awaiting_answer,
+    information_requests_sent,
     referral_queue,
     urgent_response_clocks,
 )
 from referrals.views._common import request_clock_rows
-from safeguarding.common.errors import NotFound
+from safeguarding.common.errors import BadRequest, NotFound
 from safeguarding.common.pagination import paginate
 from safeguarding.deadlines.views import clock_row
 from safeguarding.organisations.access import reads_case_data, request_actor
@@ -71,12 +74,30 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def request_queue_view(request: HttpRequest) -> HttpResponse:
-    """The user's agency's unanswered information requests, oldest first, each with its clock."""
+    """Information requests, in tabs: for an agency, those waiting for its answer (oldest first, each with its
+    clock) and those it answered (they stay visible to it); for the MASH, also the requests it sent and their
+    state (waiting first, soonest due first; then answered)."""
     if not reads_case_data(request.user):
         raise NotFound()
     actor = request_actor(request)
     assert actor.agency is not None
-    context = paginate(request, information_requests_awaiting_answer(user=actor))
+    is_mash = can_record_referrals(actor)
+    tabs = {"sent": "Sent by the MASH"} if is_mash else {}
+    tabs |= {"waiting": "Waiting for your agency's answer", "answered": "Answered by your agency"}
+    show = request.GET.get("show") or next(iter(tabs))
+    if show not in tabs:
+        raise BadRequest("Choose one of the tabs: " + ", ".join(tabs.values()))
+    state = request.GET.get("state") or "waiting"
+    if show == "sent" and state not in REQUEST_STATES:
+        raise BadRequest("Choose a state: " + ", ".join(REQUEST_STATES.values()))
+    now = timezone.now()
+    if show == "sent":
+        queryset = information_requests_sent(user=actor, state=state, now=now)
+    elif show == "answered":
+        queryset = information_requests_answered(user=actor)
+    else:
+        queryset = information_requests_awaiting_answer(user=actor)
+    context = paginate(request, queryset)
     requests: list[InformationRequest] = list(context["page_obj"].object_list)
     if requests:
         audit_read(
@@ -86,8 +107,17 @@ def request_queue_view(request: HttpRequest) -> HttpResponse:
             object_id=None,
             person_ids=[info_request.referral.person_id for info_request in requests],
         )
-    clock_rows = request_clock_rows(actor, requests)
-    context.update({"rows": [(info_request, clock_rows.get(info_request.pk)) for info_request in requests]})
+    clock_rows = request_clock_rows(actor, requests) if show != "answered" else {}
+    context.update(
+        {
+            "rows": [(info_request, clock_rows.get(info_request.pk)) for info_request in requests],
+            "tabs": tabs,
+            "show": show,
+            "states": REQUEST_STATES,
+            "state": state,
+            "state_label": REQUEST_STATES.get(state, ""),
+        }
+    )
     return render(request, "referrals/request_queue.html", context)
 
 

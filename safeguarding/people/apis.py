@@ -3,7 +3,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_read
+from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.people.access import access_person
 from safeguarding.people.ethnicity import CinEthnicity
@@ -87,7 +87,7 @@ class PersonOutputSerializer(serializers.ModelSerializer):
 
 class PersonListCreateApi(APIView):
     # Declared so the schema documents the paginated envelope the list answers with.
-    pagination_class = LimitOffsetPagination
+    pagination_class = StrictLimitOffsetPagination
 
     @extend_schema(responses=PersonOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
