@@ -14,6 +14,7 @@ from cases.access import access_case
 from cases.models import Case, CaseStatus, ExploitationType, RiskLevel
 from cases.selectors import case_list
 from cases.services import case_open, case_update
+from safeguarding.common.api import ChoiceListField
 from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import User
@@ -47,9 +48,7 @@ class CaseOutputSerializer(serializers.ModelSerializer):
 
 class CaseFieldsSerializer(serializers.Serializer):
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
-    exploitation_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
-    )
+    exploitation_types = ChoiceListField(choices=ExploitationType.choices, required=False)
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from safeguarding.common.models import TimeStampedModel, UUIDModel
+from safeguarding.common.models import TimeStampedModel, UUIDModel, each_once
 from safeguarding.organisations.models import Agency, LocalAuthority
 from safeguarding.people.models import Person
 
@@ -56,7 +56,11 @@ class Case(UUIDModel):
     )
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
     exploitation_types = ArrayField(
-        models.CharField(max_length=32, choices=ExploitationType.choices), default=list, blank=True
+        models.CharField(max_length=32, choices=ExploitationType.choices),
+        default=list,
+        blank=True,
+        size=len(ExploitationType),
+        validators=[each_once],
     )
     summary = models.TextField(max_length=4000, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)

@@ -26,6 +26,7 @@ from referrals.choices import AppropriateAdult, Concern, Consent, ReferralSource
 from referrals.models import NARRATIVE_MAX, CustodyBooking, Referral
 from referrals.selectors import custody_booking_list, custody_booking_of, referral_list
 from referrals.services import custody_booking_get_or_create, referral_get_or_create
+from safeguarding.common.api import ChoiceListField
 from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
 from safeguarding.organisations.models import Agency, LocalAuthority
@@ -161,9 +162,7 @@ class ReferralCommonInputSerializer(serializers.Serializer):
     referrer_contact = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="Phone or secure email."
     )
-    concerns = serializers.ListField(
-        child=serializers.ChoiceField(choices=Concern.choices), allow_empty=False, max_length=len(Concern)
-    )
+    concerns = ChoiceListField(choices=Concern.choices, allow_empty=False)
     narrative = serializers.CharField(max_length=NARRATIVE_MAX)
     consent = serializers.ChoiceField(choices=Consent.choices)
     consent_not_sought_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)

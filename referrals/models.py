@@ -25,7 +25,7 @@ from referrals.choices import (
     ReferralSource,
     ReferralStatus,
 )
-from safeguarding.common.models import TimeStampedModel, UUIDModel
+from safeguarding.common.models import TimeStampedModel, UUIDModel, each_once
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
 
 NARRATIVE_MAX = 10_000
@@ -52,7 +52,12 @@ class Referral(UUIDModel):
     referrer_name = models.CharField(max_length=120, blank=True)
     referrer_contact = models.CharField(max_length=200, blank=True, help_text="Phone or secure email.")
     received_at = models.DateTimeField(help_text="When the MASH received it, not when it was typed in.")
-    concerns = ArrayField(models.CharField(max_length=20, choices=Concern.choices), default=list)
+    concerns = ArrayField(
+        models.CharField(max_length=20, choices=Concern.choices),
+        default=list,
+        size=len(Concern),
+        validators=[each_once],
+    )
     # TextField's max_length only shapes form widgets; the validator makes full_clean() enforce it too.
     narrative = models.TextField(max_length=NARRATIVE_MAX, validators=[MaxLengthValidator(NARRATIVE_MAX)])
     consent = models.CharField(max_length=12, choices=Consent.choices)

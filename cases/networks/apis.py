@@ -38,6 +38,7 @@ from cases.networks.models import (
 )
 from cases.networks.selectors import Neighbourhood, NetworkFilters, neighbourhood
 from cases.networks.services import LinkData, context_create, link_add, link_set_status
+from safeguarding.common.api import ChoiceListField
 from safeguarding.common.errors import NotFound
 from safeguarding.common.pagination import StrictLimitOffsetPagination
 from safeguarding.organisations.access import request_actor
@@ -268,11 +269,10 @@ class LinkCreateApi(APIView):
         handling_code = serializers.ChoiceField(
             choices=HandlingCode.choices, required=False, allow_blank=True, default=""
         )
-        handling_agency_types = serializers.ListField(
-            child=serializers.ChoiceField(choices=AgencyType.choices),
+        handling_agency_types = ChoiceListField(
+            choices=AgencyType.choices,
             required=False,
             default=list,
-            max_length=len(AgencyType.choices),
             help_text="For a C-coded link: the agency types it may be shared with (at least one).",
         )
         handling_conditions = serializers.CharField(
@@ -365,14 +365,14 @@ class LinkDetailApi(APIView):
 
 
 class NetworkFilterInput(serializers.Serializer):
-    link_type = serializers.ListField(
-        child=serializers.ChoiceField(choices=LinkType.choices),
+    link_type = ChoiceListField(
+        choices=LinkType.choices,
         required=False,
         default=list,
         help_text="Only links of these types (repeat the parameter for more than one).",
     )
-    status = serializers.ListField(
-        child=serializers.CharField(),
+    status = ChoiceListField(
+        choices=LinkStatus.choices,
         required=False,
         default=list,
         help_text=f"Only links in these states: {', '.join(LinkStatus.values)}. Every live state if left out.",

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -80,3 +80,19 @@ def api_aware_not_found(request: Any, exception: Exception | None = None) -> Any
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return page_not_found(request, exception)
+
+
+class ChoiceListField(serializers.ListField):
+    """A list of choices, each at most once: so never longer than the choices themselves. An unbounded or
+    repeating list (10,000 copies of one value) is refused with 400 before anything reads it."""
+
+    def __init__(self, *, choices: Any, **kwargs: Any) -> None:
+        self.choice_values = [value for value, _ in choices]
+        kwargs.setdefault("max_length", len(self.choice_values))
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        values: list[Any] = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("Each value can be given only once.")
+        return values

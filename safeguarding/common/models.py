@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -18,3 +19,10 @@ class UUIDModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+def each_once(values: list[object]) -> None:
+    """For a list of choices (ArrayField validators): each choice at most once. With the field's size (the
+    number of choices) this bounds the list: 10,000 copies of one concern are refused, not stored."""
+    if len(set(values)) != len(values):
+        raise ValidationError("Select each option only once", code="repeated")
