@@ -103,6 +103,12 @@ def can_act_on(user: User, deadline: Deadline) -> bool:
     )
 
 
+def can_meet(user: User, deadline: Deadline) -> bool:
+    """Record it as met by hand: those who act on it, unless the policy tracks a clock another body meets (the
+    Home Office's NRM decision): that one is met by recording the decision itself, never by a button."""
+    return can_act_on(user, deadline) and not policy_for(deadline.policy).tracked_only
+
+
 def can_stop(user: User, deadline: Deadline) -> bool:
     """Pause, resume and cancel, as the clock's policy says: usually the owning agency's case workers; for a
     clock that chases an agency (an information request), only the chaser, the MASH of its authority, and
@@ -129,7 +135,7 @@ def can_allocate(user: User, deadline: Deadline) -> bool:
 
 # What each action page needs of its user (access_deadline's `action`).
 _MAY: dict[str, Callable[[User, Deadline], bool]] = {
-    "meet": can_act_on,
+    "meet": can_meet,
     "take": can_act_on,
     "allocate": can_allocate,
     "pause": can_stop,

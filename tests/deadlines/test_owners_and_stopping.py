@@ -117,3 +117,20 @@ def test_a_manager_allocates_work_and_a_worker_takes_it_each_told_once(world: Wo
     page = verified_client(manager).get(f"/deadlines/clock/{clock.pk}/allocate/")
     assert page.status_code == 200, page.content.decode()[-3000:]
     assert "Who should do this work?" in page.content.decode() and "(uma)" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_tracked_clock_is_met_by_its_decision_not_by_a_button(world: World) -> None:
+    """The NRM reasonable grounds clock is the Home Office's to meet: its owner sees it run and may not record
+    it as met by hand (the NRM page's decision meets it)."""
+    tracked = start_clock(world, ago=timedelta(hours=1), policy=PolicyCode.NRM_REASONABLE_GROUNDS)
+    ordinary = start_clock(world, ago=timedelta(hours=1), policy=PolicyCode.GOLDEN_HOUR)
+    alice = verified_client(world.mash)
+    assert alice.get(f"/deadlines/clock/{tracked.pk}/meet/").status_code == 404
+    assert alice.post(f"/deadlines/clock/{tracked.pk}/meet/", {"note": "x"}).status_code == 404
+    assert alice.get(f"/deadlines/clock/{ordinary.pk}/meet/").status_code == 200
+    panel = alice.get(f"/deadlines/subject/case/{world.case.pk}/").content.decode()
+    assert f"/deadlines/clock/{ordinary.pk}/meet/" in panel
+    assert f"/deadlines/clock/{tracked.pk}/meet/" not in panel
+    tracked.refresh_from_db()
+    assert tracked.status == "running"

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET
 
 from audits.models import AuditAction
 from audits.services import audit_read
-from safeguarding.deadlines.access import access_subject, can_act_on, can_allocate, can_extend, can_stop
+from safeguarding.deadlines.access import (
+    access_subject,
+    can_allocate,
+    can_extend,
+    can_meet,
+    can_stop,
+)
 from safeguarding.deadlines.models import (
     OPEN_STATUSES,
     Deadline,
@@ -116,7 +122,7 @@ def clock_row(deadline: Deadline, user: User, now: datetime) -> ClockRow:
     if deadline.status in OPEN_STATUSES:
         running_in_time = deadline.status == DeadlineStatus.RUNNING and deadline.due_at > now
         stops = can_stop(user, deadline)
-        row.can_meet = can_act_on(user, deadline)
+        row.can_meet = can_meet(user, deadline)
         row.can_cancel = stops
         row.can_pause = stops and running_in_time
         row.can_resume = stops and deadline.status == DeadlineStatus.PAUSED
