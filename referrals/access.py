@@ -7,9 +7,9 @@ from referrals.models import CustodyBooking, InformationRequest, Referral
 from referrals.selectors import custody_bookings_visible_to
 from safeguarding.common.errors import NotFound
 from safeguarding.organisations.access import get_in_scope, reads_case_data
-from safeguarding.organisations.models import User
+from safeguarding.organisations.models import AgencyType, User
 from safeguarding.organisations.permissions import Perm
-from safeguarding.organisations.roles import MASH_ROLES, Role
+from safeguarding.organisations.roles import CASE_WORKER_ROLES, MASH_ROLES, Role
 
 # Who may record the urgent response's first contact (the manager covers when no worker is free).
 URGENT_CONTACT_ROLES = (Role.URGENT_RESPONSE_WORKER, Role.MASH_MANAGER)
@@ -119,3 +119,12 @@ def access_custody_booking(user: User | AnonymousUser, booking_id: uuid.UUID | s
         return custody_bookings_visible_to(user).get(pk=booking_id)
     except (CustodyBooking.DoesNotExist, ValidationError, ValueError) as error:
         raise NotFound() from error
+
+
+def is_health_practitioner(user: User) -> bool:
+    """Who records an emergency department attendance: health's practitioners."""
+    return (
+        user.agency is not None
+        and user.agency.agency_type == AgencyType.HEALTH
+        and user.has_any_role(*CASE_WORKER_ROLES)
+    )

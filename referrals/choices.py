@@ -102,6 +102,29 @@ class ReachableMomentKind(models.TextChoices):
     EMERGENCY_DEPARTMENT = "emergency_department", "Hospital emergency department"
     RETURN_FROM_MISSING = "return_from_missing", "Return from missing"
     URGENT_RESPONSE = "urgent_response", "Urgent response contact"
+    SCHOOL = "school", "School or college"
+    OTHER = "other", "Another contact"
+
+
+class SupportDeclined(models.TextChoices):
+    """Why support offered at a reachable moment was not taken up (finding 2: what stops help reaching a
+    child, counted so that it can change)."""
+
+    CHILD_DECLINED = "child_declined", "The child said no"
+    CARER_DECLINED = "carer_declined", "A parent or carer said no"
+    NOT_SAFE_TO_TALK = "not_safe", "It was not safe to talk (someone else was present)"
+    UNWELL_OR_INTOXICATED = "unwell", "The child was unwell or intoxicated"
+    LEFT_BEFORE_OFFER = "left", "The child left before support could be offered"
+    NO_SERVICE_AVAILABLE = "no_service", "No service was available at the time"
+    OTHER = "other", "Another reason"
+
+
+class ViolentInjury(models.TextChoices):
+    STAB_WOUND = "stab_wound", "Stab or knife wound"
+    GUNSHOT = "gunshot", "Gunshot wound"
+    ASSAULT = "assault", "Assault (other injury)"
+    SEXUAL_ASSAULT = "sexual_assault", "Sexual assault"
+    OTHER = "other", "Other injury from violence"
 
 
 class ReferralStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from referrals.access import can_record_referrals, can_see_urgent_queue
+from referrals.access import can_record_referrals, can_see_urgent_queue, is_health_practitioner
 from referrals.models import DrmOutcome, InformationRequest
 from referrals.selectors import REQUEST_SUBJECT
 from referrals.services._common import INFORMATION_REQUEST_POLICY
@@ -133,6 +133,14 @@ MENU_ITEMS = (
         reads_case_data,
         order=40,
         current=("referrals:requests", "referrals:request"),
+    ),
+    MenuItem(
+        "emergency",
+        "Emergency attendance",
+        "referrals:emergency-attendance",
+        lambda user: reads_case_data(user) and is_health_practitioner(user),
+        order=41,
+        current=("referrals:emergency-attendance",),
     ),
     MenuItem(
         "drm",

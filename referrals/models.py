@@ -24,6 +24,8 @@ from referrals.choices import (
     ReachableMomentKind,
     ReferralSource,
     ReferralStatus,
+    SupportDeclined,
+    ViolentInjury,
 )
 from safeguarding.common.models import TimeStampedModel, UUIDModel, each_once
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority
@@ -212,7 +214,9 @@ class MashDecision(TimeStampedModel):
 
 
 class ReachableMoment(UUIDModel):
-    """A contact point where help could reach the child (finding 2), with what was offered and taken up."""
+    """A contact point where help could reach the child (finding 2): custody, the emergency department, a
+    return from missing, urgent response, school, or another; how support was offered (face to face, phone,
+    video), whether it was taken up, and when it was not, why (coded) and what follows."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reachable_moments")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="reachable_moments")
@@ -221,13 +225,42 @@ class ReachableMoment(UUIDModel):
     method = models.CharField(max_length=12, choices=ContactMethod.choices)
     support_offered = models.TextField(max_length=4000)
     support_accepted = models.BooleanField()
+    declined_reason = models.CharField(max_length=16, choices=SupportDeclined.choices, blank=True)
+    declined_detail = models.TextField(max_length=2000, blank=True)
+    follow_up = models.TextField(max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-occurred_at"]
+        constraints = [
+            # Support not taken up always says why, so take-up can be understood, not just counted.
+            models.CheckConstraint(
+                condition=models.Q(support_accepted=True) | ~models.Q(declined_reason=""),
+                name="moment_declined_has_a_reason",
+            ),
+        ]
+        indexes = [
+            # The child's reachable moments, newest first (person page, chronology).
+            models.Index(fields=["person", "-occurred_at"], name="moment_person_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at}"
+
+
+class EmergencyAttendance(UUIDModel):
+    """A child seen in a hospital emergency department for an injury from violence (seed 5.4.2): recorded
+    by health, it reaches the MASH as a referral, and the attendance is a reachable moment."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="emergency_attendance")
+    hospital = models.CharField(max_length=200)
+    attended_at = models.DateTimeField()
+    injury = models.CharField(max_length=16, choices=ViolentInjury.choices)
+    injury_detail = models.TextField(max_length=2000, blank=True)
+    accompanied_by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"Emergency attendance at {self.hospital}"
 
 
 class DrmMeeting(UUIDModel):

@@ -19,6 +19,7 @@ from referrals.services.intake import (
     referral_get_or_create,
     referral_new_episode,
 )
+from referrals.services.moments import emergency_attendance_record, reachable_moment_record
 from referrals.services.urgent_response import urgent_contact_record
 from safeguarding.organisations.roles import MASH_ROLES
 
@@ -32,10 +33,12 @@ __all__ = [
     "custody_booking_get_or_create",
     "drm_attendance_record",
     "drm_outcome_record",
+    "emergency_attendance_record",
     "information_request_answer",
     "information_share_record",
     "mash_agency_for",
     "mash_decision_record",
+    "reachable_moment_record",
     "referral_create",
     "referral_find_existing",
     "referral_get_or_create",

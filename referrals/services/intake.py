@@ -173,14 +173,19 @@ def referral_write(
     data: dict[str, Any],
     idempotency_key: str,
     request_fingerprint: str = "",
+    match_by_nhs_number: bool = False,
 ) -> Referral:
-    """Write a new referral and what goes with it, inside the caller's transaction (create_once's)."""
+    """Write a new referral and what goes with it, inside the caller's transaction (create_once's).
+
+    `match_by_nhs_number`: the referrer cannot search the authority's people (health, a force from outside):
+    a child already recorded is found by NHS number, else recorded in the MASH's authority, shared with
+    nobody but the MASH."""
     _validate_referral_data(actor, data, person, new_person_data)
     if person is None:
         if new_person_data is None:
             raise ApplicationError("Choose the person this referral is about, or add them.")
         assert actor.agency is not None
-        if mash_agency.local_authority_id == actor.agency.local_authority_id:
+        if mash_agency.local_authority_id == actor.agency.local_authority_id and not match_by_nhs_number:
             person = person_create_within(actor=actor, context=context, data=new_person_data)
         else:
             person = _person_create_in_home_authority(

@@ -12,6 +12,7 @@ from referrals.access import can_record_urgent_contact
 from referrals.choices import ReachableMomentKind
 from referrals.models import ReachableMoment, Referral
 from referrals.services._common import audit, open_clock, require_not_future
+from referrals.services.moments import moment_build
 from safeguarding.common.errors import ApplicationError, PermissionRefused
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_meet
@@ -28,6 +29,9 @@ def urgent_contact_record(
     method: str,
     support_offered: str,
     support_accepted: bool,
+    declined_reason: str = "",
+    declined_detail: str = "",
+    follow_up: str = "",
 ) -> ReachableMoment:
     """The urgent response worker's first direct contact with the child: a reachable moment, and it meets
     the 48-hour clock at the time the contact happened."""
@@ -39,17 +43,20 @@ def urgent_contact_record(
         raise ApplicationError("This referral has no open urgent response clock.")
     if occurred_at < clock.started_at:
         raise ValidationError({"occurred_at": "The contact cannot be before the urgent response decision"})
-    moment = ReachableMoment(
+    moment = moment_build(
         referral=referral,
-        person=referral.person,
         kind=ReachableMomentKind.URGENT_RESPONSE,
-        occurred_at=occurred_at,
-        method=method,
-        support_offered=support_offered,
-        support_accepted=support_accepted,
-        recorded_by=actor,
+        actor=actor,
+        data={
+            "occurred_at": occurred_at,
+            "method": method,
+            "support_offered": support_offered,
+            "support_accepted": support_accepted,
+            "declined_reason": declined_reason,
+            "declined_detail": declined_detail,
+            "follow_up": follow_up,
+        },
     )
-    moment.full_clean()
     moment.save()
     deadline_meet(
         deadline_id=clock.pk, actor=actor, met_at=occurred_at, note="First direct contact", context=context

@@ -31,6 +31,7 @@ from referrals.views._common import (
 from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.access import request_actor
+from safeguarding.organisations.roles import CASE_WORKER_ROLES
 
 
 @require_GET
@@ -58,6 +59,7 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "answers": information_answers_visible_to(user=actor, referral=referral),
             "moments": list(referral.reachable_moments.select_related("recorded_by")),
             "can_manage": can_manage_referral(actor, referral),
+            "can_record_moment": actor.has_any_role(*CASE_WORKER_ROLES),
             # Received about the child while another referral was open (or received while this one was): the
             # ones this user may see, for the "linked" banner.
             "linked_to": referrals_visible_to(actor).filter(pk=referral.linked_to_id).first()

@@ -103,16 +103,24 @@ def can_act_on(user: User, deadline: Deadline) -> bool:
     )
 
 
+def _closed_by_its_record(deadline: Deadline) -> bool:
+    rules = policy_for(deadline.policy)
+    return rules.tracked_only or rules.met_by_its_record
+
+
 def can_meet(user: User, deadline: Deadline) -> bool:
-    """Record it as met by hand: those who act on it, unless the policy tracks a clock another body meets (the
-    Home Office's NRM decision): that one is met by recording the decision itself, never by a button."""
-    return can_act_on(user, deadline) and not policy_for(deadline.policy).tracked_only
+    """Record it as met by hand: those who act on it, unless the clock is met by recording what it waits for
+    (the Home Office's NRM decision, a return home interview's outcome), never by a button."""
+    return can_act_on(user, deadline) and not _closed_by_its_record(deadline)
 
 
 def can_stop(user: User, deadline: Deadline) -> bool:
     """Pause, resume and cancel, as the clock's policy says: usually the owning agency's case workers; for a
     clock that chases an agency (an information request), only the chaser, the MASH of its authority, and
-    never the agency it chases."""
+    never the agency it chases. A clock met by its own record is closed there too (an interview not held is
+    a recorded decision, with its reason), so it is not cancelled from the clock panel."""
+    if _closed_by_its_record(deadline):
+        return False
     if policy_for(deadline.policy).owner_may_stop:
         return can_act_on(user, deadline)
     return (

@@ -54,6 +54,9 @@ class Policy:
     # Whether the agency that owns the clock may pause, extend or cancel it. Not for a clock that chases an
     # agency for something (an information request): only the chaser (the MASH) stops that one.
     owner_may_stop: bool = True
+    # Met (or closed) only by recording what it waits for in its own module, never from the clock panel: a
+    # return home interview's outcome. A tracked clock is always so.
+    met_by_its_record: bool = False
     # Who is told of new work the owning agency has no named owner for (its duty inbox).
     duty_roles: frozenset[Role] = PRACTITIONER_ROLES
 
@@ -110,6 +113,7 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=12),
             second_escalation_after=timedelta(hours=24),
             met_when="An independent return home interview was held, or a refusal recorded with a reason",
+            met_by_its_record=True,
         ),
         Policy(
             PolicyCode.MASH_DECISION,

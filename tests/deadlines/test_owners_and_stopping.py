@@ -134,3 +134,15 @@ def test_a_tracked_clock_is_met_by_its_decision_not_by_a_button(world: World) ->
     assert f"/deadlines/clock/{tracked.pk}/meet/" not in panel
     tracked.refresh_from_db()
     assert tracked.status == "running"
+
+
+@pytest.mark.django_db
+def test_a_return_home_interview_clock_is_closed_by_its_outcome_only(world: World) -> None:
+    """Met by an interview, or closed by a refusal or decision with its reason, on the missing episode: never
+    met, paused or cancelled from the clock panel, where no outcome would be recorded."""
+    clock = start_clock(world, ago=timedelta(hours=1), policy=PolicyCode.RETURN_HOME_INTERVIEW)
+    alice = verified_client(world.mash)
+    for action in ("meet", "cancel", "pause"):
+        assert alice.get(f"/deadlines/clock/{clock.pk}/{action}/").status_code == 404, action
+    clock.refresh_from_db()
+    assert clock.status == "running"
