@@ -3,10 +3,11 @@ from typing import Any
 from django import forms
 
 from cases.models import Case, CaseStatus, ExploitationType, LawfulBasis, RiskLevel
+from safeguarding.common.forms import GovukFormMixin
 from safeguarding.organisations.models import Agency, User
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(GovukFormMixin, forms.Form):
     risk_level = forms.ChoiceField(
         label="Risk level",
         choices=RiskLevel.choices,
@@ -32,7 +33,9 @@ class CaseOpenForm(forms.Form):
         return {field: self.cleaned_data[field] for field in ("risk_level", "exploitation_types", "summary")}
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(GovukFormMixin, forms.Form):
+    govuk_what = {"status": "the status of the case"}
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Status", choices=CaseStatus.choices, widget=forms.RadioSelect)
     risk_level = forms.ChoiceField(
@@ -91,7 +94,7 @@ class CaseEditForm(forms.Form):
         }
 
 
-class CaseShareForm(forms.Form):
+class CaseShareForm(GovukFormMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=Agency.objects.none(),

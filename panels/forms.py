@@ -6,7 +6,7 @@ from django import forms
 
 from cases.models import ExploitationType, RiskLevel
 from panels.models import ActionStatus, AttendanceKind, ItemGroup, Panel, PanelReferral
-from safeguarding.common.forms import DateTimeField
+from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
 from safeguarding.organisations.models import Agency, User
 
 
@@ -24,23 +24,17 @@ class UserChoiceField(forms.ModelChoiceField):
 RISK_CHOICES = [(v, label) for v, label in RiskLevel.choices if v != RiskLevel.NOT_ASSESSED]
 
 
-def _date_field(label: str, help_text: str, what: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        required=False,
-        widget=forms.DateInput(
-            format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
-        error_messages={"invalid": f"{what} must be a real date"},
-    )
-
-
 def _text(
-    label: str, max_length: int, *, rows: int = 3, help_text: str = "", required: bool = False
+    label: str,
+    max_length: int,
+    *,
+    rows: int = 3,
+    help_text: str = "",
+    required: bool = False,
+    what: str = "",
 ) -> forms.CharField:
     """A GOV.UK textarea with GOV.UK's wording when it is missing or too long."""
-    what = label[0].lower() + label[1:]
+    what = what or f"the {label[0].lower() + label[1:]}"
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -48,13 +42,16 @@ def _text(
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"}),
         error_messages={
-            "required": f"Enter the {what}",
-            "max_length": f"The {what} must be {max_length:,} characters or fewer",
+            "required": f"Enter {what}",
+            "max_length": f"{what[0].upper() + what[1:]} must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": f"Remove the hidden characters from {what}",
         },
     )
 
 
-class PanelReferralForm(forms.Form):
+class PanelReferralForm(GovukFormMixin, forms.Form):
+    govuk_what = {"reason": "the reason for the referral"}
+
     panel = forms.ModelChoiceField(
         queryset=Panel.objects.none(),
         label="Panel",
@@ -100,9 +97,9 @@ class PanelReferralForm(forms.Form):
         field.widget.attrs["class"] = "govuk-select"
 
 
-class MeetingScheduleForm(forms.Form):
+class MeetingScheduleForm(GovukFormMixin, forms.Form):
     scheduled_for = DateTimeField(
-        label="When is the meeting?", what="the meeting", help_text="For example, 27 3 2027."
+        label="When is the meeting?", what="the date of the meeting", help_text="For example, 27 3 2027."
     )
     location = forms.CharField(
         label="Where, or how to join",
@@ -113,7 +110,7 @@ class MeetingScheduleForm(forms.Form):
     )
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(GovukFormMixin, forms.Form):
     referral = ChildChoiceField(
         queryset=PanelReferral.objects.none(),
         label="Child",
@@ -130,7 +127,9 @@ class AgendaAddForm(forms.Form):
         self.fields["group"].widget.attrs["class"] = "govuk-select"
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukFormMixin, forms.Form):
+    govuk_what = {"kind": "whether they are present, observing or sent apologies"}
+
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(), label="Agency", error_messages={"required": "Select the agency"}
     )
@@ -170,18 +169,25 @@ class AttendanceForm(forms.Form):
         field.widget.attrs["class"] = "govuk-select"
 
 
-class ItemRecordForm(forms.Form):
+class ItemRecordForm(GovukFormMixin, forms.Form):
     discussion = _text("Discussion", 20_000, rows=5)
     decision = _text("Decision", 4000)
     plan_aims = _text(
         "Plan: aims",
         4000,
+        what="the plan's aims",
         help_text="What must change for this child to be safer. Keep it short: the plan goes to every member.",
     )
-    review_date = _date_field("Review date", "At most 12 weeks after the meeting.", "The review date")
+    # Needed before the plan is sent, not to save the discussion.
+    review_date = DateField(
+        what="the review date",
+        label="Review date",
+        help_text="At most 12 weeks after the meeting. For example, 27 3 2027.",
+        required=False,
+    )
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukFormMixin, forms.Form):
     description = forms.CharField(
         label="Action",
         max_length=2000,
@@ -189,7 +195,10 @@ class ActionForm(forms.Form):
         error_messages={"required": "Enter the action"},
     )
     owner_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), label="Owning agency", required=False
+        queryset=Agency.objects.none(),
+        label="Owning agency",
+        help_text="Leave blank if you name the owner: their agency owns the action.",
+        required=False,
     )
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
@@ -197,7 +206,10 @@ class ActionForm(forms.Form):
         required=False,
         help_text="Leave blank for the agency's duty team.",
     )
-    due_date = _date_field("Due date", "For example, 27/03/2027.", "The due date")
+    # Every action has a due date (it is a clock): the service refuses one without.
+    due_date = DateField(
+        what="the date the action is due", label="Due date", help_text="For example, 27 3 2027."
+    )
 
     def __init__(self, *args: Any, agencies: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,7 +220,9 @@ class ActionForm(forms.Form):
             field.widget.attrs["class"] = "govuk-select"
 
 
-class ActionCloseForm(forms.Form):
+class ActionCloseForm(GovukFormMixin, forms.Form):
+    govuk_what = {"status": "how the action was closed"}
+
     status = forms.ChoiceField(
         label="How was it closed?",
         choices=[(v, label) for v, label in ActionStatus.choices if v != ActionStatus.OPEN],
@@ -224,7 +238,7 @@ class ActionCloseForm(forms.Form):
     )
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(GovukFormMixin, forms.Form):
     note = forms.CharField(
         label="What was done",
         required=False,
@@ -233,7 +247,7 @@ class ActionDoneForm(forms.Form):
     )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(GovukFormMixin, forms.Form):
     minutes = forms.CharField(
         label="Minutes of the meeting",
         required=False,
@@ -243,7 +257,9 @@ class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(GovukFormMixin, forms.Form):
+    govuk_what = {"minutes": "the minutes"}
+
     minutes = forms.CharField(
         label="Minutes, as amended",
         max_length=50_000,
@@ -258,7 +274,7 @@ class AmendmentForm(forms.Form):
     )
 
 
-class ReferralCloseForm(forms.Form):
+class ReferralCloseForm(GovukFormMixin, forms.Form):
     outcome = forms.CharField(
         label="Outcome",
         max_length=2000,
@@ -267,7 +283,7 @@ class ReferralCloseForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GovukFormMixin, forms.Form):
     """One radio question per indicator of the instrument (how recently it was seen), then the evidence and
     the professional judgement, kept apart, and the danger statement and safety goal."""
 
@@ -292,7 +308,11 @@ class AssessmentForm(forms.Form):
             name = f"indicator_{indicator['code']}"
             label = indicator["label"] + (" (significant)" if indicator["significant"] else "")
             self.fields[name] = forms.ChoiceField(
-                label=label, choices=windows, required=False, widget=forms.RadioSelect
+                label=label,
+                choices=windows,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": f"Select how recently this was seen: {indicator['label']}"},
             )
             self.indicator_names.append(name)
         # Indicators first, in the instrument's order.

@@ -22,7 +22,7 @@ from referrals.choices import (
     ReferralSource,
 )
 from referrals.models import NARRATIVE_MAX
-from safeguarding.common.forms import DateTimeField
+from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
 from safeguarding.organisations.models import Agency
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
 
@@ -53,7 +53,7 @@ def _yes_no(label: str, required_message: str, help_text: str = "") -> forms.Typ
 # --- Search before create ------------------------------------------------------------------------------------
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovukFormMixin, forms.Form):
     name = forms.CharField(
         label="Name or alias",
         help_text="First name, last name, or any name the child is known by, including street names.",
@@ -70,14 +70,11 @@ class PersonSearchForm(forms.Form):
             "max_length": "The name must be 200 characters or fewer",
         },
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DateField(
+        what="the date of birth",
         label="Date of birth",
-        help_text="For example, 27/03/2011. Leave blank if it is not known.",
+        help_text="For example, 27 3 2011. Leave blank if it is not known.",
         required=False,
-        widget=forms.DateInput(
-            format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
-        error_messages={"invalid": "Date of birth must be a real date"},
     )
     nhs_number = forms.CharField(
         label="NHS number",
@@ -110,7 +107,7 @@ class PersonSearchForm(forms.Form):
 NEW_PERSON = "new"
 
 
-class PersonChoiceForm(forms.Form):
+class PersonChoiceForm(GovukFormMixin, forms.Form):
     """Which of the people found the referral is about, or none of them (a new record)."""
 
     person = forms.CharField(error_messages={"required": "Select the person, or that none of these is them"})
@@ -129,8 +126,14 @@ class PersonChoiceForm(forms.Form):
 # --- The referral and the custody booking -------------------------------------------------------------------
 
 
-class _ReferralFieldsForm(forms.Form):
+class _ReferralFieldsForm(GovukFormMixin, forms.Form):
     """What every referral records: who referred, the concerns, what happened, consent and the lawful basis."""
+
+    govuk_what = {
+        "concerns": "the concerns",
+        "narrative": "what has happened",
+        "consent_not_sought_reason": "why consent was not sought",
+    }
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     referrer_agency = forms.ModelChoiceField(
@@ -380,7 +383,9 @@ class CustodyBookingForm(_ReferralFieldsForm):
         }
 
 
-class InformationShareForm(forms.Form):
+class InformationShareForm(GovukFormMixin, forms.Form):
+    govuk_what = {"shared_with": "who you shared it with", "summary": "what you shared"}
+
     shared_at = DateTimeField(
         label="When did you share it?",
         help_text="For example, 27 3 2026. The Golden Hour is met at this time.",
@@ -418,7 +423,9 @@ class InformationShareForm(forms.Form):
 # --- Information gathering ----------------------------------------------------------------------------------
 
 
-class RateForm(forms.Form):
+class RateForm(GovukFormMixin, forms.Form):
+    govuk_what = {"agencies": "the agencies to ask", "question": "your question"}
+
     rag_rating = forms.ChoiceField(
         label="RAG rating",
         help_text="Red asks for answers within 4 working hours.",
@@ -454,6 +461,12 @@ class RateForm(forms.Form):
 
 
 class InformationAnswerForm(GradingForm):
+    govuk_what = {
+        **GradingForm.govuk_what,
+        "answer_source": "where your answer comes from",
+        "share_with": "the agencies to share your answer with",
+    }
+
     answer = forms.CharField(
         label="Your agency's answer",
         help_text="What your records show. Only the MASH sees it unless you share it below.",
@@ -496,7 +509,7 @@ class InformationAnswerForm(GradingForm):
 # --- Decision and urgent response ---------------------------------------------------------------------------
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         choices=DecisionOutcome.choices,
@@ -515,7 +528,9 @@ class DecisionForm(forms.Form):
     )
 
 
-class UrgentContactForm(forms.Form):
+class UrgentContactForm(GovukFormMixin, forms.Form):
+    govuk_what = {"method": "how you made contact", "support_offered": "the support you offered"}
+
     occurred_at = DateTimeField(
         label="When did you first make direct contact with the child?",
         help_text="For example, 27 3 2026. The 48-hour clock is met at this time.",

@@ -17,18 +17,13 @@ from cases.networks.models import (
 )
 from cases.networks.selectors import NetworkFilters
 from cases.networks.services import LinkData
+from safeguarding.common.forms import DateField, GovukFormMixin
 from safeguarding.organisations.models import Agency, AgencyType
 
 LIVE_STATUSES = [(s.value, s.label) for s in LinkStatus if s != LinkStatus.LAPSED]
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(
-        format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-    )
-
-
-class NetworkFilterForm(forms.Form):
+class NetworkFilterForm(GovukFormMixin, forms.Form):
     """Always valid enough to draw the page: a value that is not a choice is an error shown beside the filter,
     and the network is drawn without that filter."""
 
@@ -42,12 +37,11 @@ class NetworkFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    seen_since = forms.DateField(
+    seen_since = DateField(
+        what="the seen since date",
         label="Seen since",
-        help_text="Links last seen on or after this date, for example 27/03/2026.",
+        help_text="Links last seen on or after this date, for example 27 3 2026.",
         required=False,
-        widget=_date_input(),
-        error_messages={"invalid": "Seen since must be a real date"},
     )
     grading = forms.ChoiceField(
         label="Grading",
@@ -66,7 +60,7 @@ class NetworkFilterForm(forms.Form):
         )
 
 
-class ContextSearchForm(forms.Form):
+class ContextSearchForm(GovukFormMixin, forms.Form):
     q = forms.CharField(
         label="Name of the place or group",
         help_text="A name, a deal line's name or a postcode.",
@@ -81,7 +75,9 @@ class ContextSearchForm(forms.Form):
     )
 
 
-class ContextForm(forms.Form):
+class ContextForm(GovukFormMixin, forms.Form):
+    govuk_what = {"kind": "what kind of place or group this is"}
+
     kind = forms.ChoiceField(
         label="What kind of place or group is it?",
         choices=ContextKind.choices,
@@ -121,7 +117,7 @@ class ContextForm(forms.Form):
     )
 
 
-class EndSearchForm(forms.Form):
+class EndSearchForm(GovukFormMixin, forms.Form):
     """Search before a link is recorded: the people the user may see, and the places and groups of the
     authority."""
 
@@ -150,9 +146,15 @@ DIRECTION_FROM_PERSON = "from_person"
 DIRECTION_TO_PERSON = "to_person"
 
 
-class GradingForm(forms.Form):
+class GradingForm(GovukFormMixin, forms.Form):
     """The 3x5x2 grading and handling code of police intelligence: a link's, or an agency's answer's. A C code
     names the agencies it may go to; with any other code the list is dropped."""
+
+    govuk_what = {
+        "source_grade": "the source evaluation",
+        "information_grade": "the intelligence assessment",
+        "handling_agency_types": "the agencies it may be shared with",
+    }
 
     source_grade = forms.ChoiceField(
         label="Source evaluation (3x5x2)",
@@ -194,6 +196,13 @@ class GradingForm(forms.Form):
 
 
 class LinkForm(GradingForm):
+    govuk_what = {
+        **GradingForm.govuk_what,
+        "direction": "which way round the link is",
+        "source": "where this comes from",
+        "status": "how sure it is",
+    }
+
     direction = forms.ChoiceField(
         label="Which way round is the link?",
         help_text="It matters for links with a direction: a suspected exploiter is recorded from the adult to the child.",
@@ -229,18 +238,17 @@ class LinkForm(GradingForm):
         initial=LinkStatus.ALLEGED,
         error_messages={"required": "Select whether the link is alleged, corroborated or confirmed"},
     )
-    first_seen = forms.DateField(
+    first_seen = DateField(
+        what="the date they were first seen",
         label="First seen",
-        help_text="For example, 27/03/2026.",
+        help_text="For example, 27 3 2026.",
         required=False,
-        widget=_date_input(),
-        error_messages={"invalid": "First seen must be a real date"},
     )
-    last_seen = forms.DateField(
+    last_seen = DateField(
+        what="the date they were last seen",
         label="Last seen",
+        help_text="For example, 27 3 2026.",
         required=False,
-        widget=_date_input(),
-        error_messages={"invalid": "Last seen must be a real date"},
     )
 
     def link_data(self) -> LinkData:
@@ -259,7 +267,7 @@ class LinkForm(GradingForm):
         )
 
 
-class LinkStatusForm(forms.Form):
+class LinkStatusForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[(LinkStatus.CORROBORATED.value, "Corroborate"), (LinkStatus.CONFIRMED.value, "Confirm")],
         error_messages={
@@ -267,10 +275,13 @@ class LinkStatusForm(forms.Form):
             "invalid_choice": "Select corroborate or confirm",
         },
     )
-    back = forms.RegexField(regex=r"^[pc]:[0-9a-f-]{36}$", error_messages={"invalid": "Not found."})
+    # The page to go back to, posted by the network table's buttons.
+    back = forms.RegexField(regex=r"^[pc]:[0-9a-f-]{36}$", widget=forms.HiddenInput)
 
 
-class ContextAssessmentForm(forms.Form):
+class ContextAssessmentForm(GovukFormMixin, forms.Form):
+    govuk_what = {"change_first": "what must change first"}
+
     kind = forms.ChoiceField(
         label="Kind of assessment",
         choices=AssessmentKind.choices,
@@ -298,7 +309,7 @@ class ContextAssessmentForm(forms.Form):
     )
 
 
-class ContextActionForm(forms.Form):
+class ContextActionForm(GovukFormMixin, forms.Form):
     description = forms.CharField(
         label="Action",
         max_length=2000,
@@ -310,11 +321,9 @@ class ContextActionForm(forms.Form):
         label="Owning agency",
         error_messages={"required": "Select the agency that owns the action"},
     )
-    due_date = forms.DateField(
-        label="Due date",
-        required=False,
-        widget=_date_input(),
-        error_messages={"invalid": "The due date must be a real date"},
+    # Every action has a due date (it is a clock): the service refuses one without.
+    due_date = DateField(
+        what="the date the action is due", label="Due date", help_text="For example, 27 3 2027."
     )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:

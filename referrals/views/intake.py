@@ -23,7 +23,7 @@ from referrals.models import Referral
 from referrals.selectors import authority_agencies
 from referrals.services import custody_booking_create, referral_create
 from safeguarding.common.errors import ApplicationError, NotFound
-from safeguarding.common.forms import form_errors_from
+from safeguarding.common.forms import DATE_PARTS, form_errors_from
 from safeguarding.deadlines.models import Deadline
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.organisations.models import User
@@ -32,7 +32,9 @@ from safeguarding.people.forms import PersonForm
 from safeguarding.people.models import Person
 from safeguarding.people.selectors import PersonSearchResult, person_search
 
-SEARCH_PARAMS = ("name", "date_of_birth", "nhs_number")
+# The search's parameters: the date of birth is a GOV.UK date input, so it comes as its three parts.
+DATE_OF_BIRTH_PARTS = tuple(f"date_of_birth_{part}" for part in DATE_PARTS)
+SEARCH_PARAMS = ("name", *DATE_OF_BIRTH_PARTS, "nhs_number")
 
 
 @dataclass
@@ -132,8 +134,9 @@ def _new_person_form(request: HttpRequest) -> PersonForm:
         initial["given_name"] = names[0]
         if len(names) > 1:
             initial["family_name"] = " ".join(names[1:])
-    if request.GET.get("date_of_birth"):
-        initial["date_of_birth"] = request.GET["date_of_birth"]
+    date_of_birth = [request.GET.get(part, "") for part in DATE_OF_BIRTH_PARTS]
+    if any(date_of_birth):
+        initial["date_of_birth"] = date_of_birth  # the parts as typed, for the date input to show
     if request.GET.get("nhs_number"):
         initial["nhs_number"] = request.GET["nhs_number"]
     return PersonForm(prefix="person", initial=initial)

@@ -1,15 +1,27 @@
 from django import forms
 
+from safeguarding.common.forms import GovukFormMixin
 
-class SignInForm(forms.Form):
+
+class SignInForm(GovukFormMixin, forms.Form):
     username = forms.CharField(
-        max_length=150, label="Username", widget=forms.TextInput(attrs={"autocomplete": "username"})
+        max_length=150,
+        label="Username",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        error_messages={
+            "required": "Enter your username",
+            "max_length": "Your username must be 150 characters or fewer",
+        },
     )
     password = forms.CharField(
         max_length=200,
         label="Password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={
+            "required": "Enter your password",
+            "max_length": "Your password must be 200 characters or fewer",
+        },
     )
 
     def clean_username(self) -> str:
@@ -18,10 +30,8 @@ class SignInForm(forms.Form):
             raise forms.ValidationError("Enter your username")
         return value.strip()
 
-    error_messages = {"required": "Enter your username and password"}
 
-
-class TwoFactorCodeForm(forms.Form):
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code shown in your authenticator app.",

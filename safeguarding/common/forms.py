@@ -1,14 +1,16 @@
-"""Form pieces every app's pages share: the GOV.UK date-and-time question, and the one way a service's
-refusal becomes form errors (so it shows in the same error summary as the form's own checks)."""
+"""Form pieces every app's pages share: the GOV.UK date-and-time and date questions, GOV.UK wording for
+every field's own checks (GovukFormMixin), and the one way a service's refusal becomes form errors (so it
+shows in the same error summary as the form's own checks)."""
 
 import re
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm, BoundField
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from safeguarding.common.errors import ApplicationError
@@ -301,3 +303,130 @@ def form_errors_from(
                 form.add_error(None, message)
             else:
                 target.add_error(name, message)
+
+
+# --- GOV.UK wording for every field's own checks -------------------------------------------------------------
+
+# Shown when a hidden field (a version, an idempotency key) is missing or mangled: nothing the user typed is
+# wrong, so the message says what to do rather than naming a field they cannot see.
+HIDDEN_FIELD_MESSAGE = "The form was out of date or incomplete. Reload the page and try again"
+
+_CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, forms.NullBooleanField)
+_NUMBER_FIELDS = (forms.IntegerField, forms.FloatField, forms.DecimalField)
+_LIST_CODES = ("invalid_choice", "invalid_list", "invalid_pk_value")
+
+
+def _django_default_messages(field: forms.Field) -> dict[str, Any]:
+    """The messages Django's own field classes give this field when a form words none (as Field.__init__
+    gathers them)."""
+    messages: dict[str, Any] = {}
+    for klass in reversed(type(field).__mro__):
+        messages.update(getattr(klass, "default_error_messages", {}))
+    return messages
+
+
+def govuk_what(label: str) -> str:
+    """What a field asks for, as a message names it: "Risk level" is "the risk level", "NHS number" "the NHS
+    number", "Your agency's answer" stays as it is."""
+    text = label.strip().removesuffix("(optional)").strip().rstrip(":").strip()
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    if not text.startswith(
+        ("the ", "your ", "a ", "an ", "their ", "who ", "what ", "which ", "why ", "how ", "where ", "when ")
+    ):
+        text = f"the {text}"
+    return text
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def govuk_field_messages(field: forms.Field, *, what: str) -> dict[str, str]:
+    """GOV.UK's messages for what can be wrong with one field, naming it as `what` ("the risk level"):
+    "Enter…" for what is typed, "Select…" for what is chosen, and the limits in words."""
+    if field.widget.is_hidden:
+        return dict.fromkeys(
+            ("required", "invalid", *_LIST_CODES, "max_length", "min_length", "min_value", "max_value"),
+            HIDDEN_FIELD_MESSAGE,
+        )
+    what_capitalised = _capitalised(what)
+    messages: dict[str, str] = {}
+    if isinstance(field, _CHOICE_FIELDS):
+        messages["required"] = f"Select {what}"
+        # GOV.UK's wording, not SQL.
+        messages.update(dict.fromkeys(_LIST_CODES, f"Select {what} from the list"))  # noqa: S608
+        return messages
+    messages["required"] = f"Enter {what}"
+    messages["null_characters_not_allowed"] = f"Remove the hidden characters from {what}"
+    if isinstance(field, _NUMBER_FIELDS):
+        messages["invalid"] = f"{what_capitalised} must be a number"
+        if field.min_value is not None:
+            messages["min_value"] = f"{what_capitalised} must be {field.min_value} or more"
+        if field.max_value is not None:
+            messages["max_value"] = f"{what_capitalised} must be {field.max_value} or less"
+        if field.step_size is not None:
+            messages["step_size"] = f"{what_capitalised} must be a multiple of {field.step_size}"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    else:
+        messages["invalid"] = f"Enter {what} in the correct format"
+    if isinstance(field, forms.CharField):
+        if field.max_length is not None:
+            messages["max_length"] = (
+                f"{what_capitalised} must be {int(field.max_length):,} characters or fewer"
+            )
+        if field.min_length is not None:
+            messages["min_length"] = (
+                f"{what_capitalised} must be {int(field.min_length):,} characters or more"
+            )
+    return messages
+
+
+def govuk_error_messages(field: forms.Field, *, what: str) -> None:
+    """Give the field GOV.UK's wording wherever it would otherwise show one of Django's own messages ("This
+    field is required.", "Select a valid choice…", "Ensure this value has at most…"). A message the form
+    words itself is kept; the date questions word all of theirs."""
+    if isinstance(field, (DateField, DateTimeField)):
+        return
+    defaults = _django_default_messages(field)
+    for code, message in govuk_field_messages(field, what=what).items():
+        current = field.error_messages.get(code)
+        if current is None or (code in defaults and current == defaults[code]):
+            field.error_messages[code] = message
+
+
+class GovukFormMixin:
+    """Mix into a Form or ModelForm (before it) so no Django default message reaches the user: each field's
+    unworded checks get GOV.UK's wording, naming the field by `govuk_what[name]` or, failing that, by its
+    label. Applied when the form is cleaned, so a field a form adds or relabels in its `__init__` is worded
+    too."""
+
+    govuk_what: ClassVar[dict[str, str]] = {}
+
+    if TYPE_CHECKING:
+        fields: dict[str, forms.Field]
+
+    def full_clean(self) -> None:
+        for name, field in self.fields.items():
+            label = str(field.label) if field.label else pretty_name(name)
+            govuk_error_messages(field, what=self.govuk_what.get(name) or govuk_what(label))
+        super().full_clean()  # type: ignore[misc]
+
+    # `error` is anything BaseForm.add_error takes (a message, a ValidationError, a list or a dict of them).
+    def add_error(self, field: str | None, error: Any) -> None:
+        # A model choice that is not even one of the model's ids ("x" for a UUID) fails in the model field,
+        # with the model field's message ("“x” is not a valid UUID."): it is a wrong choice like any other.
+        model_choice = self.fields.get(field) if field is not None else None
+        if (
+            isinstance(model_choice, forms.ModelChoiceField)
+            and isinstance(error, ValidationError)
+            and not hasattr(error, "error_dict")
+            and any(e.code == "invalid" for e in error.error_list)
+        ):
+            error = ValidationError(
+                model_choice.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": (error.error_list[0].params or {}).get("value", "")},
+            )
+        super().add_error(field, error)  # type: ignore[misc]

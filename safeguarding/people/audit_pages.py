@@ -20,6 +20,7 @@ from audits.selectors import audit_events_for_person
 from audits.services import audit_read
 from safeguarding.common.csv_cells import csv_cell
 from safeguarding.common.errors import NotFound
+from safeguarding.common.forms import DateField, GovukFormMixin
 from safeguarding.common.pagination import paginate
 from safeguarding.organisations.access import reads_case_data
 from safeguarding.organisations.models import Agency, User
@@ -102,7 +103,7 @@ def person_looks_view(request: HttpRequest, person_id: uuid.UUID) -> HttpRespons
     )
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(GovukFormMixin, forms.Form):
     person = forms.UUIDField(
         label="Person's record number",
         help_text="From the address of their record, for example /people/1b9d…/.",
@@ -111,12 +112,10 @@ class AuditSearchForm(forms.Form):
     )
     user = forms.CharField(label="User name", max_length=150, required=False)
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency", required=False)
-    date_from = forms.DateField(
-        label="From", required=False, error_messages={"invalid": "Enter a real date for from"}
+    date_from = DateField(
+        what="the from date", label="From", help_text="For example, 27 3 2026.", required=False
     )
-    date_to = forms.DateField(
-        label="To", required=False, error_messages={"invalid": "Enter a real date for to"}
-    )
+    date_to = DateField(what="the to date", label="To", help_text="For example, 27 3 2026.", required=False)
 
     def __init__(self, *args: object, auditor: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -130,10 +129,6 @@ class AuditSearchForm(forms.Form):
         field.widget.attrs["class"] = "govuk-select"
         for name in ("person", "user"):
             self.fields[name].widget.attrs["class"] = "govuk-input"
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget = forms.DateInput(
-                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-            )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -1,14 +1,31 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
+from safeguarding.common.forms import DateField, GovukFormMixin
 from safeguarding.people.models import Person
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
 
 MAX_ALIASES = 20
+# The oldest estimated age the record accepts (the database refuses more).
+MAX_ESTIMATED_AGE = 120
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(GovukFormMixin, forms.ModelForm):
+    govuk_what = {
+        "estimated_age_years": "the estimated age",
+        "sex": "the person's sex",
+        "ethnicity": "an ethnicity",
+        "education_status": "the education status",
+    }
+
+    date_of_birth = DateField(
+        what="the date of birth",
+        label="Date of birth",
+        help_text="For example, 27 3 2011. Leave blank and give an estimated age if it is not known.",
+        required=False,
+    )
     aliases_text = forms.CharField(
         label="Other names or aliases",
         help_text="One name on each line, including street names and nicknames.",
@@ -45,7 +62,6 @@ class PersonForm(forms.ModelForm):
             "address_line_2": "Address line 2",
         }
         help_texts = {
-            "date_of_birth": "For example, 27/03/2011. Leave blank and give an estimated age if it is not known.",
             "estimated_age_years": "Only if the date of birth is not known.",
             "nhs_number": "10 digits, for example 485 777 3456.",
             "ethnicity": "As the person describes it (Children in Need census categories).",
@@ -56,10 +72,6 @@ class PersonForm(forms.ModelForm):
             ),
             "family_name": forms.TextInput(
                 attrs={"class": "govuk-input govuk-!-width-two-thirds", "autocomplete": "off"}
-            ),
-            # ISO format: what a browser's date field reads and sends.
-            "date_of_birth": forms.DateInput(
-                format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
             ),
             "estimated_age_years": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
             "sex": forms.RadioSelect,
@@ -89,7 +101,6 @@ class PersonForm(forms.ModelForm):
                 "max_length": "Last name must be 100 characters or fewer",
             },
             "ethnicity": {"invalid_choice": "Select an ethnicity from the list"},
-            "date_of_birth": {"invalid": "Date of birth must be a real date"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,6 +111,14 @@ class PersonForm(forms.ModelForm):
         nhs_field.max_length = 14
         self.fields["nhs_number"].widget.attrs["maxlength"] = 14
         self.fields["nhs_number"].validators = []
+        age_field = self.fields["estimated_age_years"]
+        assert isinstance(age_field, forms.IntegerField)
+        age_field.max_value = MAX_ESTIMATED_AGE
+        age_field.validators = [
+            *(v for v in age_field.validators if not isinstance(v, MaxValueValidator)),
+            MaxValueValidator(MAX_ESTIMATED_AGE),
+        ]
+        age_field.widget.attrs["max"] = MAX_ESTIMATED_AGE
         if self.instance.pk:
             self.fields["aliases_text"].initial = "\n".join(self.instance.aliases)
             self.fields["version"].initial = self.instance.version

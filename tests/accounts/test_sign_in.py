@@ -81,6 +81,16 @@ def test_wrong_password_shows_error_summary(world: World) -> None:
 
 
 @pytest.mark.django_db
+def test_a_blank_sign_in_asks_for_the_username_and_password_in_govuk_words(world: World) -> None:
+    response = Client().post("/sign-in/", {"username": "", "password": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert '<a href="#id_username">Enter your username</a>' in page
+    assert '<a href="#id_password">Enter your password</a>' in page
+    assert "This field is required" not in page
+
+
+@pytest.mark.django_db
 def test_lockout_after_repeated_failures_is_logged(world: World, caplog: pytest.LogCaptureFixture) -> None:
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):

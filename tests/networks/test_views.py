@@ -6,7 +6,7 @@ grow with the network."""
 import json
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -19,6 +19,7 @@ from cases.networks.services import LinkData, context_create, link_add
 from safeguarding.people.services import person_create
 from tests import factories
 from tests.conftest import World, count_queries, verified_client
+from tests.form_data import date_parts
 from tests.networks.conftest import Net, run_alert_worker
 from tests.test_query_counts import SESSION_PAGE, SESSION_SAVE
 
@@ -152,8 +153,8 @@ def test_a_link_is_added_after_searching_for_its_other_end(world: World, net: Ne
             "link_type": "suspected_exploiter",
             "source": "Disclosure to school nurse",
             "status": "alleged",
-            "first_seen": "2026-01-04",
-            "last_seen": "2026-02-01",
+            **date_parts("first_seen", date(2026, 1, 4)),
+            **date_parts("last_seen", date(2026, 2, 1)),
         },
     )
     assert saved.status_code == 302 and saved["Location"] == f"/networks/people/{world.case.person_id}/"
@@ -163,6 +164,7 @@ def test_a_link_is_added_after_searching_for_its_other_end(world: World, net: Ne
         world.case.person_id,
         "alleged",
     )
+    assert (link.first_seen, link.last_seen) == (date(2026, 1, 4), date(2026, 2, 1))
 
 
 def test_an_end_the_user_may_not_see_is_not_found(world: World, net: Net) -> None:
@@ -206,8 +208,12 @@ def test_a_bad_filter_is_an_error_and_the_rest_still_filters(world: World, net: 
     url = f"/networks/people/{world.case.person_id}/"
     only_places = client.get(url, {"link_type": "frequents"}).content.decode()
     assert _labels(only_places) == {world.case.person.full_name, "Millbrook Rec"}
-    bad = client.get(url, {"seen_since": "31/02/2026", "link_type": "frequents"})
-    assert bad.status_code == 200 and "Seen since must be a real date" in bad.content.decode()
+    bad = client.get(
+        url, {**date_parts("seen_since", day="31", month="2", year="2026"), "link_type": "frequents"}
+    )
+    assert bad.status_code == 200
+    assert "The seen since date must be a real date, for example 27 3 2026" in bad.content.decode()
+    assert 'href="#id_seen_since_day"' in bad.content.decode()
     assert _labels(bad.content.decode()) == {world.case.person.full_name, "Millbrook Rec"}
 
 
@@ -291,16 +297,12 @@ def test_a_context_is_assessed_and_given_a_plan_through_its_page(world: World, n
         },
     )
     assert ok.status_code == 302
-    due = (timezone.localdate() + timedelta(days=14)).isoformat()
-    agreed = alice.post(
-        url,
-        {
-            "form": "action",
-            "description": "Fix the lighting",
-            "owner_agency": world.housing.pk,
-            "due_date": due,
-        },
-    )
+    action = {"form": "action", "description": "Fix the lighting", "owner_agency": world.housing.pk}
+    undated = alice.post(url, action)
+    assert undated.status_code == 200
+    assert "Enter the date the action is due, including a day, month and year" in undated.content.decode()
+    due = timezone.localdate() + timedelta(days=14)
+    agreed = alice.post(url, {**action, **date_parts("due_date", due)})
     assert agreed.status_code == 302
     network = alice.get(f"/networks/people/{world.case.person_id}/").content.decode()
     assert "Fix the lighting" in network

@@ -1,6 +1,6 @@
 """The panel pages as their users work them: the chair's meeting page, items, actions; members and outsiders."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,6 +10,7 @@ from audits.models import AuditEvent
 from panels.models import Attendance, MeetingStatus, PanelAction
 from panels.services import agenda_build, panel_action_agree, risk_assessment_save
 from tests.conftest import World, count_queries, verified_client
+from tests.form_data import date_parts
 from tests.panels.conftest import Erp, child, refer, schedule
 
 pytestmark = pytest.mark.django_db
@@ -94,18 +95,31 @@ def test_the_chair_runs_the_meeting_through_the_pages(world: World, erp: Erp) ->
     item.refresh_from_db()
     assert item.assessment.level == "high"
     # An action with a due date before the meeting is refused with GOV.UK wording.
+    action = {"description": "Visit", "owner_agency": world.police.pk}
     refused = chair.post(
-        f"/panels/items/{item.pk}/actions/",
-        {"description": "Visit", "owner_agency": world.police.pk, "due_date": "2020-01-01"},
+        f"/panels/items/{item.pk}/actions/", {**action, **date_parts("due_date", date(2020, 1, 1))}
     )
     assert refused.status_code == 200 and "The due date must be after the meeting" in refused.content.decode()
+    undated = chair.post(f"/panels/items/{item.pk}/actions/", action)
+    assert undated.status_code == 200
+    assert "Enter the date the action is due, including a day, month and year" in undated.content.decode()
     assert not PanelAction.objects.exists()
-    due = (timezone.localdate() + timedelta(days=7)).isoformat()
-    agreed = chair.post(
-        f"/panels/items/{item.pk}/actions/",
-        {"description": "Visit", "owner_agency": world.police.pk, "due_date": due},
-    )
+    due = timezone.localdate() + timedelta(days=7)
+    agreed = chair.post(f"/panels/items/{item.pk}/actions/", {**action, **date_parts("due_date", due)})
     assert agreed.status_code == 302
+    assert PanelAction.objects.get().due_date == due
+    # The review date, typed as a GOV.UK date input; a date that is not real is refused in GOV.UK words.
+    record = {"discussion": "Discussed.", "decision": "Refer on.", "plan_aims": "Keep Ayo in school."}
+    not_real = chair.post(
+        f"/panels/items/{item.pk}/", {**record, **date_parts("review_date", day="30", month="2", year="2027")}
+    )
+    assert not_real.status_code == 200
+    assert "The review date must be a real date, for example 27 3 2026" in not_real.content.decode()
+    review = timezone.localdate() + timedelta(weeks=4)
+    recorded = chair.post(f"/panels/items/{item.pk}/", {**record, **date_parts("review_date", review)})
+    assert recorded.status_code == 302
+    item.refresh_from_db()
+    assert item.review_date == review
     # Minutes: saved by htmx as the chair types, then approved and locked.
     saved = chair.post(
         f"/panels/meetings/{meeting.pk}/minutes/",

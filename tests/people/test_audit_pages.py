@@ -2,12 +2,16 @@
 kept apart from appearing in a list; and the auditor's search by person, user, agency and dates, with a CSV
 export that is itself audited and formula-neutralised."""
 
+from datetime import date, timedelta
+
 import pytest
+from django.utils import timezone
 
 from audits.models import AuditEvent
 from safeguarding.organisations.roles import Role
 from tests import factories
 from tests.conftest import World, verified_client
+from tests.form_data import date_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +48,10 @@ def test_the_auditor_searches_and_exports_the_trail_neutralised(world: World) ->
     page = client.get("/people/audit/", {"person": str(person.pk), "agency": str(world.police.pk)})
     html = page.content.decode()
     assert page.status_code == 200 and "Northbridge Police" in html and "=HYPERLINK" not in html
-    bad = client.get("/people/audit/", {"date_from": "2026-12-02", "date_to": "2026-12-01"})
+    bad = client.get(
+        "/people/audit/",
+        {**date_parts("date_from", date(2026, 12, 2)), **date_parts("date_to", date(2026, 12, 1))},
+    )
     assert "The to date must be the same as or after the from date" in bad.content.decode()
     export = client.get("/people/audit/", {"person": str(person.pk), "format": "csv"})
     body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
@@ -53,3 +60,28 @@ def test_the_auditor_searches_and_exports_the_trail_neutralised(world: World) ->
     assert AuditEvent.objects.filter(actor=auditor, action="export", object_type="audit_trail").count() == 1
     for outsider in (world.mash, world.police_officer, world.admin):
         assert verified_client(outsider).get("/people/audit/").status_code == 404
+
+
+def test_the_auditor_searches_between_dates_typed_in_govuk_date_inputs(world: World) -> None:
+    auditor = factories.user(world.social_care, Role.AUDITOR, username="audrey")
+    person = world.case.person
+    verified_client(world.police_officer).get(f"/people/{person.pk}/")
+    client = verified_client(auditor)
+    today = timezone.localdate()
+    around_today = {
+        **date_parts("date_from", today),
+        **date_parts("date_to", today),
+        "person": str(person.pk),
+    }
+    found = client.get("/people/audit/", around_today).content.decode()
+    assert 'id="audit-results"' in found and "Northbridge Police" in found
+    for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+        assert f'name="date_from_{part}" type="text" inputmode="numeric" value="{value}"' in found
+    tomorrow = today + timedelta(days=1)
+    later = {**around_today, **date_parts("date_from", tomorrow), **date_parts("date_to", tomorrow)}
+    later_page = client.get("/people/audit/", later).content.decode()
+    assert "Nothing in the trail matches" in later_page and 'id="audit-results"' not in later_page
+    not_real = client.get("/people/audit/", date_parts("date_from", day="30", month="2", year="2026"))
+    page = not_real.content.decode()
+    assert "The from date must be a real date, for example 27 3 2026" in page
+    assert 'href="#id_date_from_day"' in page

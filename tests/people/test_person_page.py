@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from safeguarding.people.sections import person_sections
 from tests.conftest import World, verified_client
+from tests.form_data import date_parts
 
 
 def test_cases_networks_referrals_and_panels_register_their_sections_of_the_person_page() -> None:
@@ -53,7 +54,7 @@ def test_adding_a_person_who_is_already_recorded_offers_the_existing_record_firs
     form = {
         "person-given_name": SENTINEL_GIVEN_NAME,
         "person-family_name": SENTINEL_FAMILY_NAME,
-        "person-date_of_birth": sentinel.date_of_birth.isoformat() if sentinel.date_of_birth else "",
+        **date_parts("person-date_of_birth", sentinel.date_of_birth),
         "person-sex": "F",
         "person-ethnicity": "WBRI",
         "person-education_status": "on_roll",

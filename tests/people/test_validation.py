@@ -9,13 +9,15 @@ from django.utils import timezone
 from cases.models import Case
 from safeguarding.people.models import Person
 from tests.conftest import World, token_client, verified_client
+from tests.form_data import date_parts
 
-TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+TOMORROW_DATE = timezone.localdate() + datetime.timedelta(days=1)
+TOMORROW = TOMORROW_DATE.isoformat()
 
 VALID_FORM = {
     "person-given_name": "Riley",
     "person-family_name": "Sample",
-    "person-date_of_birth": "2010-05-06",
+    **date_parts("person-date_of_birth", datetime.date(2010, 5, 6)),
     "person-sex": "F",
     "person-ethnicity": "WBRI",
     "person-education_status": "on_roll",
@@ -27,14 +29,52 @@ VALID_FORM = {
 
 BAD_INPUTS = [
     ({"person-nhs_number": "401 023 2138"}, "person-nhs_number", "check digit"),
-    ({"person-date_of_birth": TOMORROW}, "person-date_of_birth", "today or in the past"),
+    (date_parts("person-date_of_birth", TOMORROW_DATE), "person-date_of_birth_day", "today or in the past"),
     ({"person-ethnicity": "XXXX"}, "person-ethnicity", "Select an ethnicity"),
     ({"person-given_name": "x" * 101}, "person-given_name", "100 characters or fewer"),
     ({"case-summary": "x" * 4001}, "case-summary", "4,000 characters or fewer"),
     ({"person-given_name": ""}, "person-given_name", "Enter a first name"),
-    ({"person-date_of_birth": "", "person-estimated_age_years": ""}, "person-date_of_birth", "estimated age"),
-    ({"person-date_of_birth": "2010-02-31"}, "person-date_of_birth", "real date"),
-    ({"case-exploitation_types": ["not-a-type"]}, "case-exploitation_types", "valid choice"),
+    (
+        {**date_parts("person-date_of_birth"), "person-estimated_age_years": ""},
+        "person-date_of_birth_day",
+        "estimated age",
+    ),
+    (
+        date_parts("person-date_of_birth", day="31", month="2", year="2010"),
+        "person-date_of_birth_day",
+        "The date of birth must be a real date",
+    ),
+    (
+        date_parts("person-date_of_birth", day="27", month="", year="2010"),
+        "person-date_of_birth_month",
+        "Enter the date of birth, including a day, month and year",
+    ),
+    (
+        date_parts("person-date_of_birth", day="27", month="3", year="1899"),
+        "person-date_of_birth_year",
+        "The date of birth must be after 1 January 1900",
+    ),
+    (
+        {"case-exploitation_types": ["not-a-type"]},
+        "case-exploitation_types",
+        "Select the types of exploitation suspected from the list",
+    ),
+    ({"person-sex": ""}, "person-sex", "Select the person&#x27;s sex"),
+    (
+        {"person-education_status": "nowhere"},
+        "person-education_status",
+        "Select the education status from the list",
+    ),
+    (
+        {"person-estimated_age_years": "fifteen"},
+        "person-estimated_age_years",
+        "The estimated age must be a number",
+    ),
+    (
+        {"person-estimated_age_years": "121"},
+        "person-estimated_age_years",
+        "The estimated age must be 120 or less",
+    ),
     # A right-to-left override makes "Kai" display as another name: refused, like every hidden control.
     ({"person-given_name": "K\u202eai"}, "person-given_name", "hidden characters"),
     ({"person-family_name": "Sam\u2066ple"}, "person-family_name", "hidden characters"),
@@ -153,9 +193,11 @@ def test_api_case_with_new_person_saves_neither_when_the_case_is_invalid(world: 
 
 
 @pytest.mark.django_db
-def test_edit_form_shows_the_date_of_birth_in_the_browser_date_format(world: World) -> None:
+def test_edit_form_shows_the_date_of_birth_in_the_govuk_date_input(world: World) -> None:
     body = verified_client(world.mash).get(f"/people/{world.case.person_id}/change/").content.decode()
-    assert 'value="2011-04-02"' in body
+    for part, value in (("day", "2"), ("month", "4"), ("year", "2011")):
+        assert f'name="date_of_birth_{part}" type="text" inputmode="numeric" value="{value}"' in body
+    assert 'type="date"' not in body
 
 
 @pytest.mark.django_db

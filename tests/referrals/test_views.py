@@ -25,6 +25,7 @@ from safeguarding.deadlines.models import Deadline
 from safeguarding.people.models import Person
 from tests import factories
 from tests.conftest import SENTINEL_FAMILY_NAME, SENTINEL_GIVEN_NAME, World, count_queries, verified_client
+from tests.form_data import date_parts
 from tests.referrals.conftest import Front, new_referral
 
 # --- Helpers -------------------------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def new_person_post(**overrides: Any) -> dict[str, Any]:
         "person-given_name": "Kai",
         "person-family_name": "Newcomer",
         "person-aliases_text": "",
-        "person-date_of_birth": "2011-04-02",
+        **date_parts("person-date_of_birth", date(2011, 4, 2)),
         "person-estimated_age_years": "",
         "person-sex": "M",
         "person-gender": "",
@@ -156,14 +157,17 @@ def test_search_finds_people_by_fuzzy_name_alias_and_date_of_birth(world: World,
 
     # Another name but the same date of birth: still shown, because children give false names.
     by_birthday = alice.get(
-        "/referrals/new/", {"name": "Someone Else", "date_of_birth": "2010-05-01"}
+        "/referrals/new/", {"name": "Someone Else", **date_parts("date_of_birth", date(2010, 5, 1))}
     ).content.decode()
     assert "ROBERTSON, Kai" in by_birthday and "Same date of birth" in by_birthday
 
     likely = alice.get(
-        "/referrals/new/", {"name": "Kai Robertson", "date_of_birth": "2010-05-01"}
+        "/referrals/new/", {"name": "Kai Robertson", **date_parts("date_of_birth", date(2010, 5, 1))}
     ).content.decode()
     assert "Likely the same child" in likely
+    # Choosing from the results carries the date of birth on, part by part.
+    for part, value in (("day", "1"), ("month", "5"), ("year", "2010")):
+        assert f'<input type="hidden" name="date_of_birth_{part}" value="{value}">' in likely
 
     # Each search that shows people is audited with the people shown.
     audit = AuditEvent.objects.filter(actor=world.mash, action="list", object_type="person").latest("id")
@@ -182,7 +186,7 @@ def test_search_says_only_that_another_agency_holds_a_match(world: World, alice:
         postcode="NB1 2XY",
     ).person
     for query in (
-        {"name": "Hidden Holloway", "date_of_birth": "2011-07-09"},
+        {"name": "Hidden Holloway", **date_parts("date_of_birth", date(2011, 7, 9))},
         {"name": "anyone", "nhs_number": factories.VALID_NHS_NUMBERS[1]},
     ):
         html = alice.get("/referrals/new/", query).content.decode()
@@ -190,9 +194,26 @@ def test_search_says_only_that_another_agency_holds_a_match(world: World, alice:
         assert "HOLLOWAY" not in html and "NB1 2XY" not in html and str(hidden.pk) not in html
     # Without an exact match (same name, another birthday) nothing is said.
     html = alice.get(
-        "/referrals/new/", {"name": "Hidden Holloway", "date_of_birth": "2011-07-10"}
+        "/referrals/new/", {"name": "Hidden Holloway", **date_parts("date_of_birth", date(2011, 7, 10))}
     ).content.decode()
     assert "held by another agency" not in html
+
+
+@pytest.mark.django_db
+def test_search_with_a_date_of_birth_that_is_not_real_or_in_the_future_says_so(
+    world: World, alice: Client
+) -> None:
+    not_real = alice.get(
+        "/referrals/new/", {"name": "Kai", **date_parts("date_of_birth", day="31", month="2", year="2010")}
+    )
+    assert error_summary(not_real.content.decode()) == [
+        ("id_date_of_birth_day", "The date of birth must be a real date, for example 27 3 2026")
+    ]
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    future = alice.get("/referrals/new/", {"name": "Kai", **date_parts("date_of_birth", tomorrow)})
+    assert error_summary(future.content.decode()) == [
+        ("id_date_of_birth_day", "Date of birth must be today or in the past")
+    ]
 
 
 @pytest.mark.django_db
@@ -252,12 +273,16 @@ def test_referral_about_an_existing_person(world: World, alice: Client) -> None:
 
 @pytest.mark.django_db
 def test_referral_about_a_new_person_once_none_match(world: World, alice: Client) -> None:
-    page = alice.get(
-        "/referrals/new/", {"name": "Kai Newcomer", "person": "new", "date_of_birth": "2011-04-02"}
-    )
+    search = {"name": "Kai Newcomer", "person": "new", **date_parts("date_of_birth", date(2011, 4, 2))}
+    page = alice.get("/referrals/new/", search)
     html = page.content.decode()
     assert 'value="Kai"' in html and 'value="Newcomer"' in html, (
         "the new person's form starts from the search"
+    )
+    for part, value in (("day", "2"), ("month", "4"), ("year", "2011")):
+        assert f'name="person-date_of_birth_{part}" type="text" inputmode="numeric" value="{value}"' in html
+    assert "date_of_birth_day=2&amp;date_of_birth_month=4&amp;date_of_birth_year=2011" in html, (
+        "the way back to the search keeps the date of birth"
     )
     response = alice.post("/referrals/new/?person=new", {**referral_post("new"), **new_person_post()})
     assert response.status_code == 302
