@@ -10,6 +10,7 @@ from django.utils import timezone
 from referrals.choices import DrmAttendanceStatus
 from referrals.models import DRM_OUTCOME_MAX as OUTCOME_MAX
 from referrals.models import DrmAttendance
+from safeguarding.common.forms import GovukFormMixin
 from safeguarding.deadlines.calendars import is_working_day, next_working_day
 from safeguarding.organisations.models import Agency
 
@@ -25,7 +26,7 @@ def next_drm_date(moment: datetime) -> date:
     return next_working_day(day)
 
 
-class DrmChildOutcomeForm(forms.Form):
+class DrmChildOutcomeForm(GovukFormMixin, forms.Form):
     """The outcome agreed for one child. Each child's form has its own prefix, so ids stay unique."""
 
     outcome = forms.CharField(
@@ -39,7 +40,7 @@ class DrmChildOutcomeForm(forms.Form):
     )
 
 
-class DrmAttendanceForm(forms.Form):
+class DrmAttendanceForm(GovukFormMixin, forms.Form):
     """Who came for each agency of the authority: a status and a name per agency (fields `<agency id>-status`
     and `<agency id>-attendee`). An agency left at "Not recorded" is not recorded."""
 

@@ -15,13 +15,12 @@ from referrals.choices import (
     AppropriateAdult,
     Concern,
     Consent,
-    ContactMethod,
     DecisionOutcome,
-    DrmItemKind,
     RagRating,
     ReferralSource,
 )
 from referrals.models import NARRATIVE_MAX
+from referrals.moment_forms import TakeUpForm
 from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
 from safeguarding.organisations.models import Agency
 from safeguarding.people.validators import normalise_nhs_number, validate_date_of_birth, validate_nhs_number
@@ -528,8 +527,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
     )
 
 
-class UrgentContactForm(GovukFormMixin, forms.Form):
-    govuk_what = {"method": "how you made contact", "support_offered": "the support you offered"}
+class UrgentContactForm(TakeUpForm):
+    """The urgent response worker's first direct contact: a reachable moment, with its take-up."""
 
     occurred_at = DateTimeField(
         label="When did you first make direct contact with the child?",
@@ -537,50 +536,19 @@ class UrgentContactForm(GovukFormMixin, forms.Form):
         what="the date of contact",
         time_label="Time of contact",
     )
-    method = forms.ChoiceField(
-        label="How did you make contact?",
-        choices=ContactMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select how you made contact",
-            "invalid_choice": "Select how you made contact",
-        },
-    )
-    support_offered = forms.CharField(
-        label="What support did you offer?",
-        max_length=SUMMARY_MAX,
-        widget=_textarea(5),
-        error_messages={
-            "required": "Enter the support you offered",
-            "max_length": "The support offered must be 4,000 characters or fewer",
-        },
-    )
-    support_accepted = _yes_no(
-        "Did the child accept the support?", "Select yes if the child accepted the support"
-    )
 
-    field_order = [
-        "occurred_at",
-        "method",
-        "support_offered",
-        "support_accepted",
-    ]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"].label = "How did you make contact?"
+        self.fields["method"].error_messages.update(
+            required="Select how you made contact", invalid_choice="Select how you made contact"
+        )
+        self.fields["support_offered"].label = "What support did you offer?"
+        self.fields["support_offered"].error_messages["required"] = "Enter the support you offered"
+        self.fields["support_accepted"].label = "Did the child accept the support?"
+        self.fields["support_accepted"].error_messages.update(
+            required="Select yes if the child accepted the support",
+            invalid_choice="Select yes if the child accepted the support",
+        )
 
-
-# --- Daily Risk Management meeting --------------------------------------------------------------------------
-
-
-class DrmOutcomeForm(forms.Form):
-    """One item's outcome. Each item's form has its own prefix, so ids stay unique on the page."""
-
-    referral = forms.UUIDField(widget=forms.HiddenInput)
-    kind = forms.ChoiceField(choices=DrmItemKind.choices, widget=forms.HiddenInput)
-    outcome = forms.CharField(
-        label="Outcome agreed",
-        max_length=SUMMARY_MAX,
-        widget=_textarea(2),
-        error_messages={
-            "required": "Enter the outcome agreed at the meeting",
-            "max_length": "The outcome must be 4,000 characters or fewer",
-        },
-    )
+    field_order = ["occurred_at", *TakeUpForm.base_fields]

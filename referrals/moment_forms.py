@@ -16,7 +16,7 @@ from referrals.choices import (
 )
 from referrals.models import NARRATIVE_MAX
 from referrals.services.moments import OWN_WORKFLOW
-from safeguarding.common.forms import DateField, DateTimeField
+from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
 from safeguarding.people.validators import normalise_nhs_number, validate_nhs_number
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -64,8 +64,20 @@ MOMENT_FIELDS_OF_FORM = (
 )
 
 
-class TakeUpForm(forms.Form):
+class TakeUpForm(GovukFormMixin, forms.Form):
     """How support was offered and whether it was taken up; when not, why (coded) and what follows."""
+
+    govuk_what = {
+        "kind": "where the contact happened",
+        "method": "how support was offered",
+        "support_accepted": "whether the child took up the support",
+        "declined_reason": "why the support was not taken up",
+        "injury": "the injury",
+        "concerns": "the concerns",
+        "consent": "whether consent was sought",
+        "lawful_basis": "the lawful basis",
+        "idempotency_key": "the form's key",
+    }
 
     method = _choice("How was support offered?", ContactMethod.choices, "how support was offered")
     support_offered = _text("What support was offered?", 4000, "the support offered", rows=3)

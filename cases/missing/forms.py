@@ -20,7 +20,7 @@ from cases.missing.services import (
     ReturnDetails,
     RhiOutcomeDetails,
 )
-from safeguarding.common.forms import DateField, DateTimeField
+from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
 from safeguarding.organisations.models import Agency
 from safeguarding.people.models import Person
 
@@ -52,11 +52,11 @@ def text(
     )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ReportForm(forms.Form):
+class ReportForm(GovukFormMixin, forms.Form):
     reported_by_name = text(
         "Who reported them missing?",
         max_length=200,
@@ -228,7 +228,7 @@ class RhiOutcomeForm(VersionedForm):
         )
 
 
-class RiskGradeForm(forms.Form):
+class RiskGradeForm(GovukFormMixin, forms.Form):
     grade = forms.ChoiceField(
         label="Risk grade",
         choices=RiskGrade.choices,
@@ -273,7 +273,7 @@ class Part2Form(VersionedForm):
         return Part2Details(**{name: data[name] for name in Part2Details.__dataclass_fields__})
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     description = text(
         "Description", max_length=4000, rows=4, help_text="Height, build, hair, skin, distinguishing marks."

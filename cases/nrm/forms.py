@@ -8,7 +8,7 @@ from django import forms
 
 from cases.models import ExploitationType
 from cases.nrm.models import NrmDecisionMaker, NrmOutcome
-from safeguarding.common.forms import DateField
+from safeguarding.common.forms import DateField, GovukFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -17,7 +17,7 @@ def _text_input(width: str = "govuk-input") -> forms.TextInput:
     return forms.TextInput(attrs={"class": width})
 
 
-class NrmReferralForm(forms.Form):
+class NrmReferralForm(GovukFormMixin, forms.Form):
     first_responder = forms.CharField(
         label="Which first responder organisation made the referral?",
         help_text="For example, Northbridge Police or Northbridge Children's Social Care.",
@@ -72,7 +72,7 @@ class NrmReferralForm(forms.Form):
         }
 
 
-class NrmDecisionForm(forms.Form):
+class NrmDecisionForm(GovukFormMixin, forms.Form):
     """A reasonable grounds or a conclusive grounds decision: the same questions."""
 
     outcome = forms.ChoiceField(
@@ -118,7 +118,7 @@ class NrmDecisionForm(forms.Form):
         }
 
 
-class NrmGuardianForm(forms.Form):
+class NrmGuardianForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     ictg_referred_on = DateField(
         what="the date the child was referred to the guardian service",

@@ -60,6 +60,9 @@ def urgent_contact_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRes
                 method=form.cleaned_data["method"],
                 support_offered=form.cleaned_data["support_offered"],
                 support_accepted=form.cleaned_data["support_accepted"],
+                declined_reason=form.cleaned_data["declined_reason"],
+                declined_detail=form.cleaned_data["declined_detail"],
+                follow_up=form.cleaned_data["follow_up"],
             )
         except (ValidationError, ApplicationError) as error:
             form_errors_from(form, error)
