@@ -192,6 +192,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Where the `default` storage keeps the documents and photos of a child's record (cases/records): under .data/,
+# which git ignores. Never served by URL (there is no MEDIA_URL): only through the access-checked download. An
+# S3-compatible store instead: STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", ...}.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
