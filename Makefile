@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for the independent tests; the `process` and `browser` tests then run on their own.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals bench-panels bench-networks
+.PHONY: help venv install static run test lint fmt chromium bench-deadlines bench-referrals bench-panels bench-networks bench-chronology
 
 help:
 	@echo "make run      install, build static assets, migrate, load demo data, start web + worker + beat"
@@ -101,3 +101,6 @@ bench-panels: install
 
 bench-networks: install
 	$(BIN)/python -m bench.networks
+
+bench-chronology: install
+	$(BIN)/python -m bench.chronology

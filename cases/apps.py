@@ -21,3 +21,9 @@ class CasesConfig(AppConfig):
         home_section_register(MY_CASES_SECTION)
         for item in MENU_ITEMS:
             menu_item_register(item)
+
+        from cases.chronology.registry import chronology_source_register
+        from cases.chronology_sources import CHRONOLOGY_SOURCES
+
+        for source in CHRONOLOGY_SOURCES:
+            chronology_source_register(source)

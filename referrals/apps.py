@@ -24,3 +24,9 @@ class ReferralsConfig(AppConfig):
             home_section_register(section)
         for item in MENU_ITEMS:
             menu_item_register(item)
+
+        from cases.chronology.registry import chronology_source_register
+        from referrals.chronology import CHRONOLOGY_SOURCES
+
+        for source in CHRONOLOGY_SOURCES:
+            chronology_source_register(source)
