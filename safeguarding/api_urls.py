@@ -27,6 +27,7 @@ from referrals.apis import (
     ReferralDetailApi,
     ReferralListCreateApi,
 )
+from referrals.moment_apis import EmergencyAttendanceCreateApi, ReferralMomentsApi
 from safeguarding.people.apis import PersonDetailApi, PersonListCreateApi
 
 app_name = "api-v1"
@@ -65,6 +66,12 @@ urlpatterns = [
     path("contexts/<uuid:context_id>/network/", ContextNetworkApi.as_view(), name="context-network"),
     path("links/", LinkCreateApi.as_view(), name="link-list"),
     path("links/<uuid:link_id>/", LinkDetailApi.as_view(), name="link-detail"),
+    path(
+        "referrals/<uuid:referral_id>/reachable-moments/",
+        ReferralMomentsApi.as_view(),
+        name="referral-moments",
+    ),
+    path("emergency-attendances/", EmergencyAttendanceCreateApi.as_view(), name="emergency-attendance-list"),
     # The child's record: each module's routes, in this namespace.
     path("", include("cases.missing.api_urls")),
     path("", include("cases.education.api_urls")),

@@ -80,6 +80,7 @@ POST_ONLY_ROUTES = {
     "api-v1:link-list",
     "networks:link-status",
     "referrals:new-episode",
+    "api-v1:emergency-attendance-list",
 }
 # Pages that change a panel meeting, which only its chairs and coordinator may: a member agency invited to the
 # meeting (police) already sees it, so it is refused with 403 rather than told it is missing (panels/access.py),

@@ -238,6 +238,9 @@ POLICIES: dict[PolicyCode, Policy] = {
             warn_before=timedelta(hours=4),
             second_escalation_after=timedelta(days=1),
             met_when="The case owner (or the education lead) has followed up where the child now learns",
+            # The education lead is the education agency's manager, told whoever else works there; a case
+            # with no allocated worker goes to its lead agency's managers.
+            duty_roles=frozenset({Role.AGENCY_MANAGER, Role.MASH_MANAGER}),
         ),
     ]
 }

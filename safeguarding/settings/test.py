@@ -1,6 +1,7 @@
 """pytest: the real PostgreSQL and Redis, a fast password hasher, mail kept in memory."""
 
 import os
+import tempfile
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
@@ -31,6 +32,8 @@ CACHES = {
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+# Documents uploaded by tests go to a folder of this run's own, never into the checkout.
+MEDIA_ROOT = env("MEDIA_ROOT", default=tempfile.mkdtemp(prefix="reachable-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

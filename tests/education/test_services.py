@@ -183,12 +183,7 @@ def test_the_education_lead_sees_and_meets_their_follow_up_without_the_case(worl
     assert access_subject(world.police_officer, EDUCATION_CHANGE_SUBJECT, change.pk).case_id == world.case.pk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EDUCATION_ROLL_LEFT's duty_roles (safeguarding/deadlines/policies.py) are the default practitioners: "
-    "with a practitioner in the education agency, they are told instead of the education lead until the policy "
-    "names duty_roles=frozenset({Role.AGENCY_MANAGER}). Remove this mark when it does.",
-)
+@pytest.mark.django_db
 def test_the_education_lead_is_told_even_when_the_education_agency_has_practitioners(
     world: World, edu: Edu
 ) -> None:

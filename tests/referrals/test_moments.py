@@ -12,7 +12,7 @@ from audits.context import SYSTEM_CONTEXT
 from referrals.models import EmergencyAttendance, ReachableMoment, Referral
 from referrals.services import emergency_attendance_record
 from safeguarding.deadlines.models import Deadline
-from tests.conftest import SENTINEL_NHS_NUMBER, World, verified_client, world_referral
+from tests.conftest import SENTINEL_NHS_NUMBER, World, token_client, verified_client, world_referral
 from tests.referrals.conftest import Front
 from tests.referrals.test_views import error_summary, moment_fields
 
@@ -175,3 +175,55 @@ def test_practitioners_working_with_a_referral_record_its_reachable_moments(worl
     assert verified_client(world.housing_officer).get(url).status_code == 404
     assert verified_client(world.housing_officer).post(url, moment_post()).status_code == 404
     assert ReachableMoment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_api_records_moments_and_emergency_attendances(world: World, front: Front) -> None:
+    referral = world_referral(world)
+    bob = token_client(world.police_officer)
+    url = f"/api/v1/referrals/{referral.pk}/reachable-moments/"
+    body = {
+        "kind": "school",
+        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "method": "phone",
+        "support_offered": "A call from the school's safeguarding lead.",
+        "support_accepted": False,
+    }
+    refused = bob.post(url, body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json() == {
+        "declined_reason": ["Select why the support was not taken up"]
+    }
+    made = bob.post(url, {**body, "declined_reason": "child_declined"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["declined_reason"] == "child_declined"
+    assert [m["kind"] for m in bob.get(url).json()] == ["school"]
+    assert token_client(world.housing_officer).get(url).status_code == 404
+    # Health sends an attendance; the MASH receives it as a referral. Nobody else may send one.
+    attendance = {
+        "given_name": "Kai",
+        "family_name": "Ward",
+        "date_of_birth": "2010-06-01",
+        "hospital": "Northbridge General",
+        "attended_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "injury": "stab_wound",
+        "concerns": ["cce"],
+        "narrative": "Stabbed in the leg; will not say by whom.",
+        "support_offered": "Hospital youth worker.",
+        "support_accepted": True,
+        "consent": "not_sought",
+        "consent_not_sought_reason": "Seeking consent could place the child at greater risk.",
+        "lawful_basis": "dpa2018_sch1_para18",
+    }
+    sent = token_client(front.health_officer).post(
+        "/api/v1/emergency-attendances/",
+        attendance,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="ed-api-1",
+    )
+    assert sent.status_code == 201, sent.content
+    assert Referral.objects.get(pk=sent.json()["referral"]).source == "3E"
+    assert (
+        token_client(world.police_officer)
+        .post("/api/v1/emergency-attendances/", attendance, content_type="application/json")
+        .status_code
+        == 404
+    )
