@@ -449,6 +449,7 @@ def others_load(world: dict[str, Any], rng: random.Random) -> int:
                 method="in_person",
                 support_offered="Benchmark",
                 support_accepted=False,
+                declined_reason="child_declined",
                 recorded_by=world["mash"],
             )
             for referral in referrals

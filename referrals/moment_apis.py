@@ -74,8 +74,16 @@ class MomentOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class ReferralMomentsOutputSerializer(serializers.Serializer):
+    """The moments of one referral, naming whose they are even when there are none yet."""
+
+    referral = serializers.UUIDField()
+    person = serializers.CharField()
+    moments = MomentOutputSerializer(many=True)
+
+
 class ReferralMomentsApi(APIView):
-    @extend_schema(responses=MomentOutputSerializer(many=True))
+    @extend_schema(responses=ReferralMomentsOutputSerializer)
     def get(self, request: Request, referral_id: uuid.UUID) -> Response:
         referral = access_referral(request.user, referral_id)
         moments = list(referral.reachable_moments.select_related("recorded_by"))
@@ -86,7 +94,8 @@ class ReferralMomentsApi(APIView):
             object_id=referral.pk,
             person_ids=[referral.person_id],
         )
-        return Response(MomentOutputSerializer(moments, many=True).data)
+        body = {"referral": referral.pk, "person": referral.person.full_name, "moments": moments}
+        return Response(ReferralMomentsOutputSerializer(body).data)
 
     @extend_schema(request=MomentInputSerializer, responses={201: MomentOutputSerializer, **ERROR_RESPONSES})
     def post(self, request: Request, referral_id: uuid.UUID) -> Response:

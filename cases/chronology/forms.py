@@ -1,12 +1,12 @@
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
 
 from cases.chronology.registry import ChronologySource
 from cases.chronology.selectors import ChronologyFilters
-from safeguarding.common.forms import DateField
+from safeguarding.common.forms import DateField, GovukFormMixin
 
 NEWEST, OLDEST = "newest", "oldest"
 
@@ -16,10 +16,12 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
-class ChronologyFilterForm(forms.Form):
+class ChronologyFilterForm(GovukFormMixin, forms.Form):
     """The chronology's filters, read from the page's query string: which kinds of event (none ticked: all),
     a date range (each end optional, both inclusive) and the order. A kind that is not a source is an error,
     not quietly dropped: a shared link that asked for something else should not look like everything."""
+
+    govuk_what: ClassVar[dict[str, str]] = {"kind": "the types of event to show"}
 
     kind = forms.MultipleChoiceField(
         label="Type of event",

@@ -1,13 +1,13 @@
 """The education pages' forms. They check the shape of what was typed; the services decide whether it may be
 recorded (dates against today and the child's birth, a correction's reason, an outcome recorded once)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
 from cases.education.models import EducationChange, EducationStatus, SchoolPlaceOutcome
 from cases.education.services import EFFECTIVE_DATE_AHEAD
-from safeguarding.common.forms import DateField
+from safeguarding.common.forms import DateField, GovukFormMixin
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -18,7 +18,9 @@ def _text_input(width: str = "govuk-input") -> forms.TextInput:
     return forms.TextInput(attrs={"class": width})
 
 
-class EducationChangeForm(forms.Form):
+class EducationChangeForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = {"status": "their education status"}
+
     status = forms.ChoiceField(
         label="What is their education status now?",
         choices=EducationStatus.choices,
@@ -63,6 +65,11 @@ class EducationChangeForm(forms.Form):
 
 
 class EducationCorrectionForm(EducationChangeForm):
+    govuk_what: ClassVar[dict[str, str]] = {
+        **EducationChangeForm.govuk_what,
+        "correction_reason": "the reason for the correction",
+    }
+
     correction_reason = forms.CharField(
         label="Why is the entry being corrected?",
         help_text="The entry stays in the history, marked as corrected, with this reason.",
@@ -84,7 +91,7 @@ class EducationCorrectionForm(EducationChangeForm):
         }
 
 
-class SchoolPlaceApplicationForm(forms.Form):
+class SchoolPlaceApplicationForm(GovukFormMixin, forms.Form):
     school_name = forms.CharField(
         label="School applied to",
         max_length=160,
@@ -113,7 +120,9 @@ class SchoolPlaceApplicationForm(forms.Form):
     )
 
 
-class SchoolPlaceOutcomeForm(forms.Form):
+class SchoolPlaceOutcomeForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = {"outcome": "the outcome of the application"}
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     outcome = forms.ChoiceField(
         label="What was the outcome?",

@@ -3,7 +3,7 @@ started or met in the same transaction (their messages go out through the outbox
 
 Leaving a school roll while at risk (review finding 1). When a change takes a child whose open case is rated
 medium, high or very high risk from a school's roll (on roll, part-time, alternative provision, suspended) to
-elective home education, missing education or permanent exclusion, two EDUCATION_ROLL_LEFT clocks start, each
+elective home education, missing education or permanent exclusion, an EDUCATION_ROLL_LEFT clock for the case owner and an EDUCATION_ROLL_LEFT_LEAD clock for the education lead start, each
 announced once: one owned by the case's lead agency for the case owner (its allocated worker; with none, the
 lead agency's duty inbox), and one owned by the authority's education agency with no owner, so its education
 lead hears. Medium counts as well as high: the review's child was not rated high when he left his school, and
@@ -185,7 +185,7 @@ def _tell_of_roll_left(
         # No case on this clock: the education agency may not be shared the case, and a clock with no case is
         # seen inside the agency that owns it (safeguarding/deadlines/access.py).
         deadline_start(
-            policy=PolicyCode.EDUCATION_ROLL_LEFT,
+            policy=PolicyCode.EDUCATION_ROLL_LEFT_LEAD,
             subject=DeadlineSubject(
                 subject_type=EDUCATION_LEAD_SUBJECT,
                 subject_id=change.pk,

@@ -1,7 +1,7 @@
 """The housing pages' forms. They check the shape of what was typed; the services decide whether it may be
 recorded (dates against today, the child's birth and each other; an outcome only once decided)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -13,7 +13,14 @@ from cases.housing.models import (
     PanelOutcome,
     SocialNeedsPanelReferral,
 )
-from safeguarding.common.forms import DateField
+from safeguarding.common.forms import DateField, GovukFormMixin
+
+# How the messages name the questions whose labels are questions ("Who applied?").
+HOUSING_WHAT = {
+    "applicant_relationship": "who applied",
+    "status": "where the application has got to",
+    "reason": "why the family is being referred",
+}
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -69,7 +76,9 @@ def _outcome_on() -> DateField:
     )
 
 
-class HousingApplicationForm(forms.Form):
+class HousingApplicationForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = HOUSING_WHAT
+
     applicant_relationship = _choice("Who applied?", ApplicantRelationship.choices, "Select who applied")
     applied_on = DateField(
         what="the date of the application", label="When did they apply?", help_text="For example, 27 3 2026."
@@ -90,7 +99,9 @@ class HousingApplicationForm(forms.Form):
     note = _note()
 
 
-class HousingApplicationUpdateForm(forms.Form):
+class HousingApplicationUpdateForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = HOUSING_WHAT
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     status = _status()
     outcome = _application_outcome()
@@ -127,7 +138,9 @@ def _panel_outcome() -> forms.ChoiceField:
     )
 
 
-class SnpReferralForm(forms.Form):
+class SnpReferralForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = HOUSING_WHAT
+
     referred_on = DateField(
         what="the date of the referral",
         label="When was the family referred?",
@@ -149,7 +162,9 @@ class SnpReferralForm(forms.Form):
     outcome_note = _note("Note on the outcome")
 
 
-class SnpReferralUpdateForm(forms.Form):
+class SnpReferralUpdateForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = HOUSING_WHAT
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     panel_date = _panel_date()
     outcome = _panel_outcome()

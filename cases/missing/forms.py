@@ -20,7 +20,7 @@ from cases.missing.services import (
     ReturnDetails,
     RhiOutcomeDetails,
 )
-from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin
+from safeguarding.common.forms import DateField, DateTimeField, GovukFormMixin, govuk_what
 from safeguarding.organisations.models import Agency
 from safeguarding.people.models import Person
 
@@ -29,16 +29,25 @@ RECORDED_OUTCOMES = [(o.value, o.label) for o in RhiOutcome if o != RhiOutcome.M
 
 
 def text(
-    label: str, *, max_length: int, required: str = "", help_text: str = "", rows: int = 0
+    label: str,
+    *,
+    max_length: int,
+    required: str = "",
+    help_text: str = "",
+    rows: int = 0,
+    what: str = "",
 ) -> forms.CharField:
     """A text question: a textarea with `rows`, else a one-line input. `required` is the GOV.UK message asking
-    for it; without one the question is optional."""
+    for it; without one the question is optional. `what` names the answer in messages ("the place they were
+    last seen"): a question's label cannot, so a question needs one."""
+    assert what or not label.endswith("?"), f"{label!r} needs a `what` to name it in messages"
     widget: forms.Widget = (
         forms.Textarea(attrs={"class": "govuk-textarea", "rows": rows})
         if rows
         else forms.TextInput(attrs={"class": "govuk-input"})
     )
-    subject = "The answer" if label.endswith("?") else label
+    name = what or govuk_what(label)
+    subject = what[:1].upper() + what[1:] if what else label
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -46,8 +55,9 @@ def text(
         required=bool(required),
         widget=widget,
         error_messages={
-            "required": required,
+            "required": required or f"Enter {name}",
             "max_length": f"{subject} must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": f"Remove the hidden characters from {name}",
         },
     )
 
@@ -60,6 +70,7 @@ class ReportForm(GovukFormMixin, forms.Form):
     reported_by_name = text(
         "Who reported them missing?",
         max_length=200,
+        what="the name of the person who reported them",
         help_text="A name and how they know the child, for example 'Mother' or 'Night worker, Oak House'.",
     )
     reported_by_agency = forms.ModelChoiceField(
@@ -81,13 +92,19 @@ class ReportForm(GovukFormMixin, forms.Form):
         label="Where did they go missing from?",
         choices=MissingFrom.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select where they went missing from"},
+        error_messages={
+            "required": "Select where they went missing from",
+            "invalid_choice": "Select where they went missing from",
+        },
     )
     last_seen_at = DateTimeField(what="the date they were last seen", label="When were they last seen?")
     last_seen_where = text(
-        "Where were they last seen?", max_length=300, required="Enter where they were last seen"
+        "Where were they last seen?",
+        max_length=300,
+        required="Enter where they were last seen",
+        what="the place they were last seen",
     )
-    last_seen_by = text("Who saw them last?", max_length=200)
+    last_seen_by = text("Who saw them last?", max_length=200, what="the name of the person who saw them last")
     risk_grade = forms.ChoiceField(
         label="Risk grade",
         help_text="As the police graded it, or your own grading until they do.",
@@ -100,6 +117,7 @@ class ReportForm(GovukFormMixin, forms.Form):
         max_length=2000,
         rows=4,
         required="Enter what the risk grade is based on",
+        what="the basis for the risk grade",
     )
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
@@ -130,18 +148,27 @@ class ReturnForm(VersionedForm):
         label="When were they found, or when did they come back?",
         help_text="When it happened, not now: the return home interview's 72 hours count from then.",
     )
-    found_where = text("Where were they found?", max_length=300, required="Enter where they were found")
+    found_where = text(
+        "Where were they found?",
+        max_length=300,
+        required="Enter where they were found",
+        what="the place they were found",
+    )
     found_by = text(
         "Who found them or brought them back?",
         max_length=200,
         help_text="For example 'Police' or 'Came back on their own'.",
         required="Enter who found them or brought them back, or that they came back on their own",
+        what="who found them or brought them back",
     )
     safe_and_well_done = forms.ChoiceField(
         label="Have the police done their safe and well check?",
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the police safe and well check has been done"},
+        error_messages={
+            "required": "Select whether the police safe and well check has been done",
+            "invalid_choice": "Select whether the police safe and well check has been done",
+        },
     )
     safe_and_well_at = DateTimeField(
         what="the date the safe and well check was done",
@@ -183,7 +210,10 @@ class RhiOutcomeForm(VersionedForm):
         label="What happened with the return home interview?",
         choices=RECORDED_OUTCOMES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what happened with the return home interview"},
+        error_messages={
+            "required": "Select what happened with the return home interview",
+            "invalid_choice": "Select what happened with the return home interview",
+        },
     )
     outcome_at = DateTimeField(
         what="the date of the interview, refusal or decision",
@@ -207,12 +237,16 @@ class RhiOutcomeForm(VersionedForm):
         ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=dict.fromkeys(
+            ("invalid_choice", "invalid_list"), "Select whether they are independent of the child's care"
+        ),
     )
     summary = text("Summary of what the child said", max_length=4000, rows=5)
     reason = text(
         "Why the child refused, or why it was decided not to hold one",
         max_length=2000,
         rows=4,
+        what="the reason",
     )
 
     def details(self) -> RhiOutcomeDetails:
@@ -241,19 +275,25 @@ class RiskGradeForm(GovukFormMixin, forms.Form):
         max_length=2000,
         rows=4,
         required="Enter what the risk grade is based on",
+        what="the basis for the risk grade",
     )
 
 
 class Part2Form(VersionedForm):
-    clothing = text("What were they wearing?", max_length=2000, rows=3)
+    clothing = text("What were they wearing?", max_length=2000, rows=3, what="what they were wearing")
     appearance_now = text(
         "How do they look now, if different from the profile?",
         max_length=2000,
         rows=3,
+        what="how they look now",
         help_text="Hair, a new injury or tattoo, anything that has changed since Part 1.",
     )
     belongings = text(
-        "What do they have with them?", max_length=2000, rows=3, help_text="Phone, money, a bag, a bike."
+        "What do they have with them?",
+        max_length=2000,
+        rows=3,
+        help_text="Phone, money, a bag, a bike.",
+        what="what they have with them",
     )
     circumstances = text(
         "Circumstances of going missing",
@@ -265,6 +305,7 @@ class Part2Form(VersionedForm):
         "Anything new since the Philomena profile",
         max_length=4000,
         rows=4,
+        what="anything new since the Philomena profile",
         help_text="New friends, phone numbers, social media, places.",
     )
 
@@ -325,6 +366,10 @@ class ProfileForm(GovukFormMixin, forms.Form):
         choices=[("yes", "I have reviewed the whole profile with the child's carer")],
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=dict.fromkeys(
+            ("invalid_choice", "invalid_list"),
+            "Select whether you have reviewed the whole profile with the child's carer",
+        ),
     )
 
     def __init__(self, *args: Any, link_choices: list[tuple[str, str]], **kwargs: Any) -> None:

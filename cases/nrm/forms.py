@@ -2,7 +2,7 @@
 the services check what must hold between them (not in the future, not before the child's birth, a decision
 after the referral) and their refusals land in the same error summary (form_errors_from)."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -18,6 +18,12 @@ def _text_input(width: str = "govuk-input") -> forms.TextInput:
 
 
 class NrmReferralForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = {
+        "first_responder": "the first responder organisation",
+        "exploitation_types": "the types of exploitation",
+        "county_lines": "whether the exploitation involves county lines",
+    }
+
     first_responder = forms.CharField(
         label="Which first responder organisation made the referral?",
         help_text="For example, Northbridge Police or Northbridge Children's Social Care.",
@@ -74,6 +80,8 @@ class NrmReferralForm(GovukFormMixin, forms.Form):
 
 class NrmDecisionForm(GovukFormMixin, forms.Form):
     """A reasonable grounds or a conclusive grounds decision: the same questions."""
+
+    govuk_what: ClassVar[dict[str, str]] = {"outcome": "the decision", "decided_by": "who made the decision"}
 
     outcome = forms.ChoiceField(
         label="What was the decision?",

@@ -1,11 +1,11 @@
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
 from cases.records.models import Contact, ContactType, Visibility
 from cases.records.services import ContactData, max_document_size_label
-from safeguarding.common.forms import DateTimeField
+from safeguarding.common.forms import DateTimeField, GovukFormMixin
 from safeguarding.organisations.models import Agency
 
 ACCEPTED_FILES = (
@@ -19,7 +19,9 @@ def _visibility_choices(agency: Agency | None) -> list[tuple[str, str]]:
     return [(Visibility.SHARED, str(Visibility.SHARED.label)), (Visibility.OWN_AGENCY, own)]
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = {"visibility": "who can see this"}
+
     occurred_at = DateTimeField(
         what="the date of the contact",
         label="When did the contact happen?",
@@ -119,7 +121,7 @@ class ContactAmendForm(ContactForm):
         }
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(GovukFormMixin, forms.Form):
     """The list's filter and sort (GET). A value that is not one of the choices is ignored, not an error."""
 
     contact_type = forms.ChoiceField(
@@ -146,7 +148,9 @@ class ContactFilterForm(forms.Form):
         return ""
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(GovukFormMixin, forms.Form):
+    govuk_what: ClassVar[dict[str, str]] = {"visibility": "who can see this"}
+
     file = forms.FileField(
         label="Upload a file",
         max_length=255,

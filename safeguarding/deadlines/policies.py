@@ -36,6 +36,7 @@ class PolicyCode(models.TextChoices):
     PHILOMENA_REVIEW = "philomena_review", "Philomena profile review"
     SCHOOL_PLACE_APPLICATION = "school_place_application", "School place application"
     EDUCATION_ROLL_LEFT = "education_roll_left", "Child at risk off a school roll: follow up"
+    EDUCATION_ROLL_LEFT_LEAD = "education_roll_left_lead", "Child at risk off a school roll: education lead"
 
 
 @dataclass(frozen=True)
@@ -237,10 +238,17 @@ POLICIES: dict[PolicyCode, Policy] = {
             1,
             warn_before=timedelta(hours=4),
             second_escalation_after=timedelta(days=1),
-            met_when="The case owner (or the education lead) has followed up where the child now learns",
-            # The education lead is the education agency's manager, told whoever else works there; a case
-            # with no allocated worker goes to its lead agency's managers.
-            duty_roles=frozenset({Role.AGENCY_MANAGER, Role.MASH_MANAGER}),
+            met_when="The case owner has followed up where the child now learns",
+        ),
+        Policy(
+            PolicyCode.EDUCATION_ROLL_LEFT_LEAD,
+            Calendar.WORKING_DAYS,
+            1,
+            warn_before=timedelta(hours=4),
+            second_escalation_after=timedelta(days=1),
+            met_when="The education lead has followed up where the child now learns",
+            # The education lead is the education agency's manager: told, not its practitioners.
+            duty_roles=frozenset({Role.AGENCY_MANAGER}),
         ),
     ]
 }

@@ -47,6 +47,7 @@ def _grow(story: Story, n: int) -> None:
             method="hospital",
             support_offered="Youth worker in the emergency department",
             support_accepted=False,
+            declined_reason="not_safe",
             recorded_by=world.mash,
         )
         place = context_create(

@@ -46,6 +46,7 @@ def _moments(story: Story, n: int, *, start: timedelta = timedelta(days=1)) -> N
             method="in_person",
             support_offered=f"Return home interview {i}",
             support_accepted=i % 2 == 0,
+            declined_reason="" if i % 2 == 0 else "child_declined",
             recorded_by=story.world.mash,
         )
         for i in range(n)

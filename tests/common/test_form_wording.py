@@ -23,6 +23,7 @@ from django.forms import BaseForm
 from django.utils.datastructures import MultiValueDict
 
 import safeguarding
+from cases.chronology.registry import chronology_sources
 from panels.models import Panel, PanelReferral
 from panels.risk import DEFAULT_INSTRUMENT
 from safeguarding.common.forms import DATE_PARTS, DateField, DateTimeField
@@ -41,6 +42,10 @@ FORM_MODULES = [
     "referrals.moment_forms",
     "cases.missing.forms",
     "cases.nrm.forms",
+    "cases.education.forms",
+    "cases.housing.forms",
+    "cases.records.forms",
+    "cases.chronology.forms",
     "panels.forms",
     "safeguarding.people.audit_pages",
 ]
@@ -68,6 +73,14 @@ BUILD_WITH: dict[str, Callable[[World], dict[str, Any]]] = {
     "safeguarding.people.audit_pages.AuditSearchForm": lambda world: {"auditor": world.mash},
     "safeguarding.deadlines.forms.AllocateForm": lambda world: {"agency": world.social_care},
     "referrals.drm.DrmAttendanceForm": lambda world: {"agencies": [(a, None) for a in Agency.objects.all()]},
+    "cases.missing.forms.ReportForm": lambda world: {"person": world.case.person},
+    "cases.missing.forms.ProfileForm": lambda world: {
+        "link_choices": [(str(world.case.pk), "A link in their network")]
+    },
+    "cases.records.forms.ContactForm": lambda world: {"agency": world.social_care},
+    "cases.records.forms.ContactAmendForm": lambda world: {"agency": world.social_care},
+    "cases.records.forms.DocumentUploadForm": lambda world: {"agency": world.social_care},
+    "cases.chronology.forms.ChronologyFilterForm": lambda world: {"sources": chronology_sources()},
 }
 
 

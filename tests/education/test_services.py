@@ -32,11 +32,14 @@ from tests import factories
 from tests.conftest import World
 from tests.education.conftest import Edu, days_ago, deliver_all, record
 
+# The two clocks a child at risk leaving a roll starts: the case owner's and the education lead's.
+ROLL_LEFT_POLICIES = [PolicyCode.EDUCATION_ROLL_LEFT, PolicyCode.EDUCATION_ROLL_LEFT_LEAD]
+
 pytestmark = pytest.mark.django_db
 
 
 def _roll_left_messages() -> int:
-    return OutboxMessage.objects.filter(deadline__policy=PolicyCode.EDUCATION_ROLL_LEFT).count()
+    return OutboxMessage.objects.filter(deadline__policy__in=ROLL_LEFT_POLICIES).count()
 
 
 def _set_risk(case: Case, risk_level: str) -> None:
@@ -56,7 +59,7 @@ def test_a_child_at_high_risk_moved_to_home_education_tells_the_owner_and_the_ed
 
     assert recorded.created and recorded.education_agency == edu.agency
     assert recorded.change.alert == RollLeftAlert.TOLD and recorded.change.previous_status == "on_roll"
-    clocks = Deadline.objects.filter(policy=PolicyCode.EDUCATION_ROLL_LEFT)
+    clocks = Deadline.objects.filter(policy__in=ROLL_LEFT_POLICIES)
     owner_clock = clocks.get(subject_type=EDUCATION_CHANGE_SUBJECT)
     lead_clock = clocks.get(subject_type=EDUCATION_LEAD_SUBJECT)
     assert owner_clock.case_id == world.case.pk and owner_clock.owning_agency == world.social_care
@@ -131,7 +134,7 @@ def test_with_no_education_agency_the_owner_is_still_told_and_the_entry_says_the
     recorded = record(world, "elective_home_education", days=1)
     assert recorded.change.alert == RollLeftAlert.OWNER_ONLY and recorded.education_agency is None
     assert list(
-        Deadline.objects.filter(policy=PolicyCode.EDUCATION_ROLL_LEFT).values_list("subject_type", flat=True)
+        Deadline.objects.filter(policy__in=ROLL_LEFT_POLICIES).values_list("subject_type", flat=True)
     ) == [EDUCATION_CHANGE_SUBJECT]
     deliver_all()
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["alice"]

@@ -10,7 +10,13 @@ from tests.form_data import date_parts
 
 
 def test_cases_networks_referrals_and_panels_register_their_sections_of_the_person_page() -> None:
-    assert [section.key for section in person_sections()] == ["cases", "network", "front_door", "panels"]
+    assert [section.key for section in person_sections()] == [
+        "cases",
+        "network",
+        "record",
+        "front_door",
+        "panels",
+    ]
 
 
 @pytest.mark.django_db

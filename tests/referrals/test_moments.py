@@ -195,7 +195,9 @@ def test_the_api_records_moments_and_emergency_attendances(world: World, front: 
     }
     made = bob.post(url, {**body, "declined_reason": "child_declined"}, content_type="application/json")
     assert made.status_code == 201 and made.json()["declined_reason"] == "child_declined"
-    assert [m["kind"] for m in bob.get(url).json()] == ["school"]
+    listed = bob.get(url).json()
+    assert listed["person"] == referral.person.full_name
+    assert [m["kind"] for m in listed["moments"]] == ["school"]
     assert token_client(world.housing_officer).get(url).status_code == 404
     # Health sends an attendance; the MASH receives it as a referral. Nobody else may send one.
     attendance = {

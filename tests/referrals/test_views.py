@@ -662,7 +662,12 @@ def test_bad_urgent_contact_saves_nothing(world: World, front: Front, alice: Cli
         rationale="Risk",
     )
     url = f"/referrals/{referral.pk}/urgent-contact/"
-    good = {"method": "phone", "support_offered": "Call back", "support_accepted": "no"}
+    good = {
+        "method": "phone",
+        "support_offered": "Call back",
+        "support_accepted": "no",
+        "declined_reason": "child_declined",
+    }
     uma = verified_client(front.urgent_worker)
     for data, expected in (
         (
@@ -672,6 +677,10 @@ def test_bad_urgent_contact_saves_nothing(world: World, front: Front, alice: Cli
         (
             {**good, **moment_fields("occurred_at", timezone.now() - timedelta(days=2))},
             [("id_occurred_at_day", "The contact cannot be before the urgent response decision")],
+        ),
+        (
+            {**good, **moment_fields("occurred_at", timezone.now()), "declined_reason": ""},
+            [("id_declined_reason", "Select why the support was not taken up")],
         ),
         (
             {
