@@ -22,11 +22,8 @@ from rest_framework.views import APIView
 
 from audits.context import AuditContext
 from audits.services import audit_read
-from cases.education.access import (
-    access_child_case,
-    access_education_change,
-    access_school_place_application,
-)
+from cases.child_records import access_child_case
+from cases.education.access import access_education_change, access_school_place_application
 from cases.education.models import (
     EducationChange,
     EducationStatus,

@@ -9,8 +9,8 @@ from django.db.models import Case as SqlCase
 from django.db.models import Exists, Expression, F, Func, OuterRef, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 
+from cases.child_records import open_cases_visible_to
 from cases.chronology.registry import choice_label, chronology_values
-from cases.education.access import open_cases_visible_to
 from cases.education.models import (
     EducationChange,
     EducationStatus,

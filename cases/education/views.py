@@ -16,12 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from audits.context import AuditContext
 from audits.services import audit_read
-from cases.education.access import (
-    access_education_change,
-    access_school_place_application,
-    child_open_case,
-    reader,
-)
+from cases.child_records import child_open_case, reader
+from cases.education.access import access_education_change, access_school_place_application
 from cases.education.clocks import EDUCATION_CHANGE_SUBJECT, SCHOOL_PLACE_SUBJECT
 from cases.education.forms import (
     EducationChangeForm,

@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 
 from audits.context import AuditContext
 from audits.services import audit_read
-from cases.housing.access import access_child_case, access_housing_application, access_snp_referral
+from cases.child_records import access_child_case
+from cases.housing.access import access_housing_application, access_snp_referral
 from cases.housing.models import (
     ApplicantRelationship,
     HousingApplication,

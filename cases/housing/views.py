@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from audits.context import AuditContext
 from audits.services import audit_read
-from cases.housing.access import access_housing_application, access_snp_referral, child_open_case, reader
+from cases.child_records import child_open_case, reader
+from cases.housing.access import access_housing_application, access_snp_referral
 from cases.housing.forms import (
     HousingApplicationForm,
     HousingApplicationUpdateForm,
