@@ -24,6 +24,7 @@ from cases.models import Case, CaseStatus, ExploitationType, LawfulBasis, RiskLe
 from cases.services import case_open, case_share, case_update
 from referrals.models import Referral
 from referrals.services import custody_booking_create, mash_decision_record, referral_create, referral_rate
+from safeguarding.demodata.childs_record import ensure_childs_record
 from safeguarding.demodata.networks import ensure_network
 from safeguarding.demodata.panels import ensure_panel
 from safeguarding.organisations.models import Agency, AgencyType, LocalAuthority, User
@@ -304,6 +305,7 @@ class Command(BaseCommand):
             ensure_network(
                 local_authority=local_authority, place=authority.place, agencies=agencies, users=users
             )
+            ensure_childs_record(local_authority=local_authority, place=authority.place, users=users)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write("")
