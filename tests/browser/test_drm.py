@@ -78,6 +78,12 @@ def test_the_drm_as_one_meeting_and_pages_at_375_px(
         "Enter the outcome agreed at the meeting"
     )
     assert page.evaluate("window.__notReloaded") is True
+    # What htmx swapped in starts its GOV.UK components once htmx has settled it (htmx:load), a moment after
+    # its text is there: wait for that rather than race it.
+    for n in (0, 1):
+        expect(
+            page.locator(".reachable-drm-item").nth(n).locator("[data-module=govuk-button]")
+        ).to_have_attribute("data-govuk-button-init", "")
     session.check("the DRM meeting with an outcome saved and one refused")
     assert DrmOutcome.objects.count() == 1
 
