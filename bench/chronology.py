@@ -297,6 +297,14 @@ def story_load(world: dict[str, Any], rng: random.Random) -> dict[str, int]:
         InformationRequest.objects.bulk_create(requests, batch_size=1000)
     kinds["information_request"] = len(requests) + sum(1 for r in requests if r.answered_at is not None)
 
+    def taken_up() -> dict[str, object]:
+        # Support not taken up says why (the moment_declined_has_a_reason rule).
+        return (
+            {"support_accepted": True}
+            if rng.random() < 0.5
+            else {"support_accepted": False, "declined_reason": "child_declined"}
+        )
+
     moments = [
         ReachableMoment(
             referral=rng.choice(referrals),
@@ -305,8 +313,8 @@ def story_load(world: dict[str, Any], rng: random.Random) -> dict[str, int]:
             occurred_at=moment(rng.uniform(1, span)),
             method="in_person",
             support_offered="Benchmark support offered.",
-            support_accepted=rng.random() < 0.5,
             recorded_by=world["mash"],
+            **taken_up(),
         )
         for _ in range(count("reachable_moment"))
     ]
