@@ -1,29 +1,16 @@
-"""The Daily Risk Management meeting: when it sits (each working day at 10:00, Europe/London), and the
-forms it fills in as it goes: one outcome per child, and who attended for each agency."""
+"""The Daily Risk Management meeting's forms, filled in as it goes: one outcome per child, and who attended
+for each agency."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
 
 from django import forms
-from django.utils import timezone
 
 from referrals.choices import DrmAttendanceStatus
 from referrals.models import DRM_OUTCOME_MAX as OUTCOME_MAX
 from referrals.models import DrmAttendance
+from referrals.services.drm import AttendanceEntry
 from safeguarding.common.forms import GovukFormMixin
-from safeguarding.deadlines.calendars import is_working_day, next_working_day
 from safeguarding.organisations.models import Agency
-
-DRM_TIME = time(10, 0)
-
-
-def next_drm_date(moment: datetime) -> date:
-    """The meeting that will first discuss something received at `moment`."""
-    local = timezone.localtime(moment)
-    day = local.date()
-    if is_working_day(day) and local.time() < DRM_TIME:
-        return day
-    return next_working_day(day)
 
 
 class DrmChildOutcomeForm(GovukFormMixin, forms.Form):
@@ -73,6 +60,15 @@ class DrmAttendanceForm(GovukFormMixin, forms.Form):
             if cleaned.get(f"{agency.pk}-attendee") and not cleaned.get(f"{agency.pk}-status"):
                 self.add_error(f"{agency.pk}-status", f"Select whether {agency.name} attended")
         return cleaned
+
+    def entries(self) -> list[AttendanceEntry]:
+        """What was recorded, once valid: the agencies given a status."""
+        cleaned = self.cleaned_data
+        return [
+            AttendanceEntry(agency, cleaned[f"{agency.pk}-status"], cleaned[f"{agency.pk}-attendee"])
+            for agency in self.agencies
+            if cleaned[f"{agency.pk}-status"]
+        ]
 
     def rows(self) -> list[tuple[Agency, forms.BoundField, forms.BoundField]]:
         return [

@@ -23,7 +23,7 @@ from referrals.choices import (
     ViolentInjury,
 )
 from referrals.models import NARRATIVE_MAX, ReachableMoment
-from referrals.services import emergency_attendance_record, reachable_moment_record
+from referrals.services import emergency_attendance_record_from, reachable_moment_record
 from safeguarding.common.api import ChoiceListField
 from safeguarding.common.errors import NotFound
 from safeguarding.organisations.access import reads_case_data, request_actor
@@ -154,30 +154,10 @@ class EmergencyAttendanceCreateApi(APIView):
         idempotency_key = _idempotency_key(request)
         serializer = EmergencyAttendanceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        referral = emergency_attendance_record(
+        referral = emergency_attendance_record_from(
             actor=actor,
             context=_context(request),
-            attendance={
-                k: data[k] for k in ("hospital", "attended_at", "injury", "injury_detail", "accompanied_by")
-            },
-            moment={
-                k: data[k]
-                for k in (
-                    "support_offered",
-                    "support_accepted",
-                    "declined_reason",
-                    "declined_detail",
-                    "follow_up",
-                )
-            },
-            referral_data={
-                k: data[k]
-                for k in ("concerns", "narrative", "consent", "consent_not_sought_reason", "lawful_basis")
-            },
-            new_person_data={
-                k: data[k] for k in ("given_name", "family_name", "date_of_birth", "nhs_number")
-            },
+            data=serializer.validated_data,
             idempotency_key=idempotency_key,
         )
         return Response(EmergencyAttendanceOutputSerializer(referral).data, status=status.HTTP_201_CREATED)

@@ -52,18 +52,6 @@ def _text(
     )
 
 
-# What a reachable moment's form gives the service (the kind and the time come separately for health's form).
-MOMENT_FIELDS_OF_FORM = (
-    "occurred_at",
-    "method",
-    "support_offered",
-    "support_accepted",
-    "declined_reason",
-    "declined_detail",
-    "follow_up",
-)
-
-
 class TakeUpForm(GovukFormMixin, forms.Form):
     """How support was offered and whether it was taken up; when not, why (coded) and what follows."""
 

@@ -19,7 +19,11 @@ from referrals.services.intake import (
     referral_get_or_create,
     referral_new_episode,
 )
-from referrals.services.moments import emergency_attendance_record, reachable_moment_record
+from referrals.services.moments import (
+    emergency_attendance_record,
+    emergency_attendance_record_from,
+    reachable_moment_record,
+)
 from referrals.services.urgent_response import urgent_contact_record
 from safeguarding.organisations.roles import MASH_ROLES
 
@@ -34,6 +38,7 @@ __all__ = [
     "drm_attendance_record",
     "drm_outcome_record",
     "emergency_attendance_record",
+    "emergency_attendance_record_from",
     "information_request_answer",
     "information_share_record",
     "mash_agency_for",

@@ -1,9 +1,9 @@
-"""The Daily Risk Management meeting's writes: who attended for each agency, and the outcome agreed for each
+"""The Daily Risk Management meeting: when it sits (each working day at 10:00, Europe/London), and its writes: who attended for each agency, and the outcome agreed for each
 child on the list. Each is saved as the meeting goes, one row at a time."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from referrals.choices import DrmAttendanceStatus
 from referrals.models import DRM_OUTCOME_MAX as OUTCOME_MAX
 from referrals.models import DrmAttendance, DrmMeeting, DrmOutcome
 from referrals.services._common import require_mash
+from safeguarding.deadlines.calendars import is_working_day, next_working_day
 from safeguarding.organisations.models import Agency, User
 from safeguarding.people.models import Person
 
@@ -26,6 +27,18 @@ def _meeting(actor: User, meeting_date: date) -> DrmMeeting:
         local_authority_id=agency.local_authority_id, meeting_date=meeting_date
     )
     return meeting
+
+
+DRM_TIME = time(10, 0)
+
+
+def next_drm_date(moment: datetime) -> date:
+    """The meeting that will first discuss something received at `moment`."""
+    local = timezone.localtime(moment)
+    day = local.date()
+    if is_working_day(day) and local.time() < DRM_TIME:
+        return day
+    return next_working_day(day)
 
 
 @transaction.atomic(durable=True)

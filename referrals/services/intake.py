@@ -14,7 +14,6 @@ from audits.context import AuditContext
 from audits.models import AuditAction
 from audits.services import audit_event_record
 from referrals.choices import Concern, Consent, DrmItemKind, ReferralSource
-from referrals.drm import next_drm_date
 from referrals.models import DrmItem, Referral
 from referrals.selectors import OPEN_REFERRAL_STATUSES
 from referrals.services._common import (
@@ -23,6 +22,7 @@ from referrals.services._common import (
     referral_grant_agency,
     require_mash,
 )
+from referrals.services.drm import next_drm_date
 from safeguarding.common.errors import ApplicationError
 from safeguarding.deadlines.policies import PolicyCode
 from safeguarding.deadlines.services import deadline_start

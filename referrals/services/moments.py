@@ -2,6 +2,7 @@
 offered, whether it was taken up, why not and what follows; and the emergency department's attendances for
 violence, which health records and which reach the MASH as referrals (seed 5.4.2)."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,15 +22,13 @@ from safeguarding.organisations.roles import CASE_WORKER_ROLES
 # Recorded with their own workflow: urgent response contact meets the 48-hour clock (urgent_contact_record),
 # and an emergency department attendance is recorded by health as a referral (emergency_attendance_record).
 OWN_WORKFLOW = {ReachableMomentKind.URGENT_RESPONSE, ReachableMomentKind.EMERGENCY_DEPARTMENT}
-MOMENT_FIELDS = (
-    "occurred_at",
-    "method",
-    "support_offered",
-    "support_accepted",
-    "declined_reason",
-    "declined_detail",
-    "follow_up",
-)
+# How support was offered and taken up: what every moment records besides its kind, time and method.
+TAKE_UP_FIELDS = ("support_offered", "support_accepted", "declined_reason", "declined_detail", "follow_up")
+# What an emergency department attendance is made of, as the page's form and the API's body give it.
+ATTENDANCE_FIELDS = ("hospital", "attended_at", "injury", "injury_detail", "accompanied_by")
+ATTENDANCE_REFERRAL_FIELDS = ("concerns", "narrative", "consent", "consent_not_sought_reason", "lawful_basis")
+ATTENDANCE_PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number")
+MOMENT_FIELDS = ("occurred_at", "method", *TAKE_UP_FIELDS)
 
 
 def _check_take_up(data: dict[str, Any]) -> None:
@@ -155,3 +154,18 @@ def emergency_attendance_record(
         actor=actor, idempotency_key=idempotency_key, request_fingerprint="", write=write
     )
     return referral
+
+
+def emergency_attendance_record_from(
+    *, actor: User, context: AuditContext, data: Mapping[str, Any], idempotency_key: str
+) -> Referral:
+    """emergency_attendance_record from one flat set of answers (the page's form, the API's body)."""
+    return emergency_attendance_record(
+        actor=actor,
+        context=context,
+        attendance={name: data[name] for name in ATTENDANCE_FIELDS},
+        moment={name: data[name] for name in TAKE_UP_FIELDS},
+        referral_data={name: data[name] for name in ATTENDANCE_REFERRAL_FIELDS},
+        new_person_data={name: data[name] for name in ATTENDANCE_PERSON_FIELDS},
+        idempotency_key=idempotency_key,
+    )

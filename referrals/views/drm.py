@@ -30,7 +30,7 @@ from referrals.selectors import (
     drm_outcomes,
     referrals_for_drm,
 )
-from referrals.services import AttendanceEntry, drm_attendance_record, drm_outcome_record
+from referrals.services import drm_attendance_record, drm_outcome_record
 from safeguarding.common.errors import ApplicationError, BadRequest, NotFound
 from safeguarding.common.forms import form_errors_from
 from safeguarding.organisations.models import User
@@ -189,17 +189,12 @@ def drm_view(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "attendance":
             attendance_form = DrmAttendanceForm(request.POST, agencies=attendance, prefix="attendance")
             if attendance_form.is_valid():
-                entries = [
-                    AttendanceEntry(agency, str(status.value()), str(attendee.value() or ""))
-                    for agency, status, attendee in attendance_form.rows()
-                    if attendance_form.cleaned_data[status.name.removeprefix("attendance-")]
-                ]
                 try:
                     drm_attendance_record(
                         actor=actor,
                         context=AuditContext.from_request(request),
                         meeting_date=meeting_date,
-                        entries=entries,
+                        entries=attendance_form.entries(),
                     )
                 except (ValidationError, ApplicationError) as error:
                     form_errors_from(attendance_form, error)

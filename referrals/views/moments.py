@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from audits.context import AuditContext
 from referrals.access import access_referral, is_health_practitioner
-from referrals.moment_forms import MOMENT_FIELDS_OF_FORM, EmergencyAttendanceForm, ReachableMomentForm
-from referrals.services import emergency_attendance_record, reachable_moment_record
+from referrals.moment_forms import EmergencyAttendanceForm, ReachableMomentForm
+from referrals.services import emergency_attendance_record_from, reachable_moment_record
+from referrals.services.moments import MOMENT_FIELDS
 from referrals.views._common import audit_referral_viewed
 from safeguarding.common.errors import ApplicationError, NotFound
 from safeguarding.common.forms import form_errors_from
@@ -32,7 +33,7 @@ def moment_create_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResp
     audit_referral_viewed(request, referral)
     form = ReachableMomentForm(request.POST or None, initial={"occurred_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in MOMENT_FIELDS_OF_FORM}
+        data = {name: form.cleaned_data[name] for name in MOMENT_FIELDS}
         try:
             reachable_moment_record(
                 actor=actor,
@@ -61,11 +62,6 @@ def _health_practitioner(user: User | AnonymousUser) -> User:
     return user
 
 
-PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number")
-ATTENDANCE_FIELDS = ("hospital", "attended_at", "injury", "injury_detail", "accompanied_by")
-REFERRAL_FIELDS = ("concerns", "narrative", "consent", "consent_not_sought_reason", "lawful_basis")
-
-
 @require_http_methods(["GET", "POST"])
 def emergency_attendance_view(request: HttpRequest) -> HttpResponse:
     actor = _health_practitioner(request.user)
@@ -75,17 +71,10 @@ def emergency_attendance_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         try:
-            referral = emergency_attendance_record(
+            referral = emergency_attendance_record_from(
                 actor=actor,
                 context=AuditContext.from_request(request),
-                attendance={name: cleaned[name] for name in ATTENDANCE_FIELDS},
-                moment={
-                    name: cleaned[name]
-                    for name in MOMENT_FIELDS_OF_FORM
-                    if name not in {"occurred_at", "method"}
-                },
-                referral_data={name: cleaned[name] for name in REFERRAL_FIELDS},
-                new_person_data={name: cleaned[name] for name in PERSON_FIELDS},
+                data=cleaned,
                 idempotency_key=cleaned["idempotency_key"],
             )
         except (ValidationError, ApplicationError) as error:
